@@ -1,0 +1,196 @@
+"""The AWS edge: the only module that knows boto3 and botocore.
+
+It resolves where a call goes (region from the pool id; endpoint, profile and keys from the
+stack config or boto3's own chain), keeps one client per distinct target per process, makes
+the two API calls the resource needs, and turns every botocore failure into one sentence a
+user can act on. Nothing here decides *whether* to call; the provider does.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Final, cast
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from . import cognito_errors
+from .cognito_errors import Call
+from .errors import ConfigError
+
+if TYPE_CHECKING:
+    from botocore.config import _RetryDict
+    from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
+
+SERVICE: Final = "cognito-idp"
+ENDPOINTS_KEY = "cognitoidp"
+"""The key of Cognito user pools in pulumi-aws's ``aws:endpoints`` config."""
+
+DEFAULT_RETRY_MODE = "standard"
+DEFAULT_MAX_ATTEMPTS = 10
+"""Attempts per call, first try included. Cognito's reset quota (30/s per account and
+region) is shared with every other client of the account, so a batch must ride out
+throttling rather than lose a reset; standard mode backs off with jitter and its retry
+quota stops a storm when everything fails. AWS_MAX_ATTEMPTS overrides it."""
+
+
+def region_of(user_pool_id: str) -> str:
+    """The region a pool lives in: its id's prefix (``us-west-2_abc`` -> ``us-west-2``)."""
+    return user_pool_id.split("_", 1)[0]
+
+
+@dataclass(frozen=True)
+class AwsSettings:
+    """Where and as whom to call AWS, from the stack config (read in ``configure()``).
+
+    Empty fields mean "boto3's default chain decides": environment variables, shared config
+    and credential files, container and instance roles. Secrets are kept out of ``repr``.
+    """
+
+    endpoint_url: str | None = None
+    profile: str | None = None
+    access_key: str | None = field(default=None, repr=False)
+    secret_key: str | None = field(default=None, repr=False)
+    token: str | None = field(default=None, repr=False)
+
+    @classmethod
+    def from_config(cls, get: Callable[[str], Any]) -> AwsSettings:
+        """Read the pulumi-aws keys the provider honours, so one stack config drives both."""
+
+        def text(key: str) -> str | None:
+            value = get(key)
+            return str(value) if value not in (None, "") else None
+
+        return cls(
+            endpoint_url=_cognito_endpoint(get("aws:endpoints")),
+            profile=text("aws:profile"),
+            access_key=text("aws:accessKey"),
+            secret_key=text("aws:secretKey"),
+            token=text("aws:token"),
+        )
+
+
+def _cognito_endpoint(endpoints: Any) -> str | None:
+    # pulumi-aws's aws:endpoints is a list of maps (service -> URL); object config reaches
+    # dynamic providers as a JSON string.
+    if isinstance(endpoints, str):
+        try:
+            endpoints = json.loads(endpoints)
+        except ValueError:
+            raise ConfigError(
+                "stack config aws:endpoints is not valid JSON/YAML; set it as a list of maps, "
+                "for example [{cognitoidp: 'http://127.0.0.1:5000'}]"
+            ) from None
+    if isinstance(endpoints, Mapping):
+        endpoints = [endpoints]
+    for entry in endpoints or []:
+        if isinstance(entry, Mapping) and entry.get(ENDPOINTS_KEY):
+            return str(entry[ENDPOINTS_KEY])
+    return None
+
+
+@dataclass(frozen=True)
+class Target:
+    """Everything that makes two clients different; the client cache's key."""
+
+    region: str
+    settings: AwsSettings
+
+
+def _retry_config() -> _RetryDict:
+    # An explicit mode, because the default differs between botocore builds (legacy mode
+    # does not retry Cognito's TooManyRequestsException); the environment still wins.
+    mode = os.environ.get("AWS_RETRY_MODE") or DEFAULT_RETRY_MODE
+    attempts = os.environ.get("AWS_MAX_ATTEMPTS")
+    return cast("_RetryDict", {"mode": mode,
+                               "total_max_attempts": int(attempts) if attempts else DEFAULT_MAX_ATTEMPTS})
+
+
+class ClientCache:
+    """One cognito-idp client per target, built lazily, shared by the host's threads.
+
+    A boto3 session costs ~80-100 ms to build and a client ~10 ms; a built client is
+    thread-safe, so the four calls the provider host runs at once share it.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._clients: dict[Target, CognitoIdentityProviderClient] = {}
+
+    def get(self, target: Target) -> CognitoIdentityProviderClient:
+        client = self._clients.get(target)
+        if client is None:
+            with self._lock:
+                client = self._clients.get(target)
+                if client is None:
+                    client = self._clients[target] = _new_client(target)
+        return client
+
+    def clear(self) -> None:
+        with self._lock:
+            self._clients.clear()
+
+
+def _new_client(target: Target) -> CognitoIdentityProviderClient:
+    import boto3
+    from botocore.config import Config
+
+    s = target.settings
+    session = boto3.session.Session(
+        profile_name=s.profile,
+        aws_access_key_id=s.access_key,
+        aws_secret_access_key=s.secret_key,
+        aws_session_token=s.token,
+    )
+    return session.client(
+        SERVICE,
+        region_name=target.region,
+        endpoint_url=s.endpoint_url,
+        config=Config(retries=_retry_config(), user_agent_extra="cognito-password-reset"),
+    )
+
+
+CLIENTS = ClientCache()
+"""The process-wide cache: one provider host serves a whole ``pulumi up``."""
+
+
+class Cognito:
+    """The two calls a CognitoPasswordReset makes, with errors already translated."""
+
+    def __init__(self, settings: AwsSettings, clients: ClientCache = CLIENTS) -> None:
+        self._settings = settings
+        self._clients = clients
+
+    def _client(self, call: Call) -> CognitoIdentityProviderClient:
+        try:
+            return self._clients.get(Target(region_of(call.user_pool_id), self._settings))
+        except (BotoCoreError, ClientError) as exc:  # a missing profile fails here
+            raise cognito_errors.translate(exc, call) from None
+
+    def reset_password(self, user_pool_id: str, username: str, client_metadata: Mapping[str, str] | None) -> None:
+        """AdminResetUserPassword, handing ``client_metadata`` to the pool's Lambda triggers."""
+        metadata = dict(client_metadata or {})
+        call = Call("reset the password of", user_pool_id, username, secrets=tuple(metadata.values()))
+        client = self._client(call)
+        try:
+            if metadata:
+                client.admin_reset_user_password(UserPoolId=user_pool_id, Username=username, ClientMetadata=metadata)
+            else:
+                client.admin_reset_user_password(UserPoolId=user_pool_id, Username=username)
+        except (BotoCoreError, ClientError) as exc:
+            raise cognito_errors.translate(exc, call) from None
+
+    def user_status(self, user_pool_id: str, username: str) -> str | None:
+        """The user's status (``CONFIRMED``, ``RESET_REQUIRED``, ...), or None if the user or
+        its pool no longer exists."""
+        call = Call("read", user_pool_id, username)
+        client = self._client(call)
+        try:
+            return client.admin_get_user(UserPoolId=user_pool_id, Username=username)["UserStatus"]
+        except (BotoCoreError, ClientError) as exc:
+            if cognito_errors.is_gone(exc):
+                return None
+            raise cognito_errors.translate(exc, call) from None

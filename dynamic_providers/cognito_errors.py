@@ -1,0 +1,143 @@
+"""Turn a botocore failure into one sentence: what happened to which user, and what to do.
+
+Part of the AWS edge (with ``cognito.py``): the error codes are those the botocore model
+lists for AdminResetUserPassword and AdminGetUser, plus the generic IAM/STS and transport
+failures every call can meet. Messages Cognito returns are included only after every client
+metadata value is masked, since a Lambda trigger's error can echo what it was given.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from botocore import exceptions as bx
+
+from .errors import CognitoPasswordResetError
+from .schema import RESOURCE_TYPE
+
+_LAMBDA_CODES = frozenset({"UnexpectedLambdaException", "UserLambdaValidationException",
+                           "InvalidLambdaResponseException"})
+_THROTTLE_CODES = frozenset({"TooManyRequestsException", "ThrottlingException", "Throttling"})
+_ROLE_CODES = frozenset({"InvalidSmsRoleAccessPolicyException", "InvalidSmsRoleTrustRelationshipException",
+                         "InvalidEmailRoleAccessPolicyException"})
+_DENIED_CODES = frozenset({"AccessDeniedException", "AccessDenied"})
+_BAD_CREDENTIALS_CODES = frozenset({"UnrecognizedClientException", "InvalidClientTokenId",
+                                    "InvalidSignatureException", "SignatureDoesNotMatch"})
+_EXPIRED_CODES = frozenset({"ExpiredTokenException", "ExpiredToken", "RequestExpired"})
+_GONE_CODES = frozenset({"UserNotFoundException", "ResourceNotFoundException"})
+
+_IAM_FIX = ("allow cognito-idp:AdminResetUserPassword and cognito-idp:AdminGetUser on the pool's ARN "
+            "for the identity Pulumi runs as")
+_CREDENTIALS_FIX = ("set aws:profile, or aws:accessKey and aws:secretKey, in the stack config, or give "
+                    "pulumi the usual AWS environment (AWS_PROFILE, AWS_ACCESS_KEY_ID, ...)")
+
+
+@dataclass(frozen=True)
+class Call:
+    """What was being done, for the sentence: ``verb`` reads "could not <verb> user ..."."""
+
+    verb: str
+    user_pool_id: str
+    username: str
+    secrets: tuple[str, ...] = field(default=(), repr=False)
+
+    def subject(self) -> str:
+        return f"{RESOURCE_TYPE} could not {self.verb} user '{self.username}' in user pool '{self.user_pool_id}'"
+
+    def masked(self, text: str) -> str:
+        # Longest first, so a value that contains another is masked whole.
+        for secret in sorted((s for s in self.secrets if s), key=len, reverse=True):
+            text = text.replace(secret, "***")
+        return text
+
+
+def is_gone(exc: BaseException) -> bool:
+    """True if the failure means the user or its pool does not exist (any more)."""
+    return isinstance(exc, bx.ClientError) and _code(exc) in _GONE_CODES
+
+
+def _code(exc: bx.ClientError) -> str:
+    return str(exc.response.get("Error", {}).get("Code", "Unknown"))
+
+
+def _message(exc: bx.ClientError) -> str:
+    return str(exc.response.get("Error", {}).get("Message", "")).strip().rstrip(".")
+
+
+def _attempts(exc: bx.ClientError) -> int:
+    return int(exc.response.get("ResponseMetadata", {}).get("RetryAttempts", 0)) + 1
+
+
+def _client_error(exc: bx.ClientError, call: Call) -> str:
+    code, message = _code(exc), call.masked(_message(exc))
+    lowered = message.lower()
+    if code == "UserNotFoundException":
+        return ("no such user exists in the pool (usernames are case-sensitive); check username, "
+                "or remove this resource if the user was deleted")
+    if code == "ResourceNotFoundException":
+        return ("the user pool does not exist in this account and region; check user_pool_id and "
+                "that the credentials belong to the pool's account")
+    if code == "NotAuthorizedException" and "disabled" in lowered:
+        return "the user is disabled; enable it (aws cognito-idp admin-enable-user) and run pulumi up again"
+    if code == "NotAuthorizedException" and "current state" in lowered:
+        return ("the user is still in FORCE_CHANGE_PASSWORD (created by an admin, never signed in) or "
+                "UNCONFIRMED, and Cognito cannot reset a password from that state; re-send the invitation "
+                "instead (admin-create-user with MessageAction=RESEND), or set reset_on_create to false "
+                "until the user has signed in")
+    if code == "InvalidParameterException" and "verified" in lowered:
+        return ("the user has no verified email address or phone number to send the code to; verify "
+                "one (admin-update-user-attributes with email_verified=true) and run pulumi up again")
+    if code in _LAMBDA_CODES:
+        return (f"the pool's custom-message Lambda trigger failed ({code}: {message}); the user got no "
+                f"message; check the function's CloudWatch logs, fix it and run pulumi up again")
+    if code in _THROTTLE_CODES:
+        return (f"Cognito throttled the call ({code}) on all {_attempts(exc)} attempts; AdminResetUserPassword "
+                f"allows 30 requests per second per account and region, shared with every other client; "
+                f"lower the provider's reset rate or run pulumi up again, which retries only what is left")
+    if code == "LimitExceededException":
+        return (f"Cognito's attempt limit for this user was exceeded ({message}); wait a few minutes "
+                f"and run pulumi up again")
+    if code in _ROLE_CODES:
+        return (f"Cognito cannot use the pool's SMS or email role ({code}: {message}); fix the role's "
+                f"policy or trust relationship for cognito-idp.amazonaws.com")
+    if code in _DENIED_CODES or (code == "NotAuthorizedException"):
+        return f"access was denied ({code}: {message}); {_IAM_FIX}"
+    if code in _BAD_CREDENTIALS_CODES:
+        return f"AWS did not accept the credentials ({code}: {message}); {_CREDENTIALS_FIX}"
+    if code in _EXPIRED_CODES:
+        return f"the AWS credentials have expired ({code}); refresh them (for SSO: aws sso login) and run again"
+    if code == "OperationNotEnabledException":
+        return f"the operation is not enabled for this user pool ({message}); check the pool's settings"
+    if code == "InternalErrorException" or exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) >= 500:
+        return (f"Cognito failed with an internal error ({code}) on all {_attempts(exc)} attempts; "
+                f"run pulumi up again")
+    if code == "InvalidParameterException":
+        return f"Cognito rejected a parameter ({message}); check user_pool_id and username"
+    return f"AWS answered {code}: {message}"
+
+
+def _botocore_error(exc: bx.BotoCoreError) -> str:
+    if isinstance(exc, bx.ProfileNotFound):
+        return f"the AWS profile in aws:profile or AWS_PROFILE does not exist ({exc}); check the profile name"
+    if isinstance(exc, (bx.NoCredentialsError, bx.PartialCredentialsError)):
+        return f"no usable AWS credentials were found; {_CREDENTIALS_FIX}"
+    if isinstance(exc, (bx.TokenRetrievalError, bx.SSOError, bx.CredentialRetrievalError)):
+        return "the AWS credentials could not be loaded or have expired; refresh them (for SSO: aws sso login)"
+    if isinstance(exc, (bx.EndpointConnectionError, bx.ConnectTimeoutError, bx.ConnectionClosedError,
+                        bx.ReadTimeoutError, bx.ConnectionError, bx.HTTPClientError)):
+        url = getattr(exc, "kwargs", {}).get("endpoint_url", "the Cognito endpoint")
+        return (f"could not reach {url} after retries ({type(exc).__name__}); check the network, and "
+                f"aws:endpoints (cognitoidp) or AWS_ENDPOINT_URL if a local endpoint is meant")
+    return f"botocore failed ({type(exc).__name__}: {exc})"
+
+
+def translate(exc: BaseException, call: Call) -> CognitoPasswordResetError:
+    """One sentence for ``exc``; raise the result ``from None`` to drop botocore's traceback."""
+    if isinstance(exc, bx.ClientError):
+        what = _client_error(exc, call)
+    elif isinstance(exc, bx.BotoCoreError):
+        what = call.masked(_botocore_error(exc))
+    else:
+        what = f"unexpected {type(exc).__name__}"
+    return CognitoPasswordResetError(f"{call.subject()}: {what}.")
+

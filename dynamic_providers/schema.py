@@ -1,0 +1,63 @@
+"""The property names of a CognitoPasswordReset, in one place.
+
+These strings are stored in every stack's state: renaming one is a breaking change for
+existing stacks, so they live here and everything else refers to them.
+"""
+
+from typing import Final
+
+RESOURCE_TYPE: Final = "CognitoPasswordReset"
+"""The name users see; every error sentence starts with it."""
+
+USER_POOL_ID: Final = "user_pool_id"
+USERNAME: Final = "username"
+CLIENT_METADATA: Final = "client_metadata"
+ROTATION_TRIGGER: Final = "rotation_trigger"
+RESET_ON_CREATE: Final = "reset_on_create"
+
+RESET_AT: Final = "reset_at"
+USER_STATUS: Final = "user_status"
+
+PROVIDER: Final = "__provider"
+"""Where pulumi.dynamic keeps the serialized provider, next to the inputs."""
+
+INPUTS: Final = (USER_POOL_ID, USERNAME, CLIENT_METADATA, ROTATION_TRIGGER, RESET_ON_CREATE)
+COMPUTED: Final = (RESET_AT, USER_STATUS)
+OUTPUTS: Final = INPUTS + COMPUTED
+
+REPLACE_ON_CHANGE: Final = (USER_POOL_ID, USERNAME)
+"""A different user is a different reset: these keys plan a replacement."""
+
+RESET_ON_CHANGE: Final = (ROTATION_TRIGGER,)
+"""Changing these resets the user again, in place."""
+
+RECORD_ON_CHANGE: Final = (CLIENT_METADATA, RESET_ON_CREATE, PROVIDER)
+"""Changing these updates state only; no AWS call."""
+
+SECRET_OUTPUTS: Final = (CLIENT_METADATA,)
+
+DEFAULT_RESET_ON_CREATE: Final = True
+
+
+def is_unknown(value: object) -> bool:
+    """True for a value the engine does not know yet (only during preview).
+
+    Inside the provider host Check and Diff deserialize with ``keep_unknowns=True``, so an
+    unknown arrives as a ``pulumi.output.Unknown`` instance; the wire sentinel string is
+    accepted too, for callers that pass raw wire values.
+    """
+    from pulumi.output import Unknown
+    from pulumi.runtime.rpc import UNKNOWN
+
+    return isinstance(value, Unknown) or (isinstance(value, str) and value == UNKNOWN)
+
+
+def contains_unknown(value: object) -> bool:
+    """True if ``value`` is unknown or holds an unknown anywhere inside a list or map."""
+    if is_unknown(value):
+        return True
+    if isinstance(value, dict):
+        return any(contains_unknown(k) or contains_unknown(v) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return any(contains_unknown(v) for v in value)
+    return False

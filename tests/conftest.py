@@ -1,0 +1,75 @@
+"""Fixtures shared by every test layer.
+
+Pulumi's mocks are process-global (``pulumi.runtime.set_mocks``), so they are set once here,
+for the whole session, and tests read what was registered from ``mocks.registered``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pulumi
+import pytest
+
+# No test may reach a real AWS account: fake keys, and no instance metadata look-ups.
+os.environ.update({
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+    "AWS_DEFAULT_REGION": "us-east-1",
+    "AWS_EC2_METADATA_DISABLED": "true",
+})
+for _key in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER",
+             "AWS_RETRY_MODE", "AWS_MAX_ATTEMPTS"):
+    os.environ.pop(_key, None)
+
+
+@dataclass
+class Registered:
+    type_: str
+    name: str
+    inputs: dict[str, Any]
+    custom: bool
+    provider: str
+    resource_id: str
+
+
+@dataclass
+class Mocks(pulumi.runtime.Mocks):
+    """Records every registered resource; outputs echo inputs, as a freshly created resource."""
+
+    registered: list[Registered] = field(default_factory=list)
+    ids: dict[str, str] = field(default_factory=dict)
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict[Any, Any]]:
+        self.registered.append(Registered(args.typ, args.name, dict(args.inputs), args.custom,
+                                          args.provider, args.resource_id))
+        outputs = dict(args.inputs)
+        if args.typ == "aws:cognito/userPool:UserPool":
+            outputs.setdefault("arn", f"arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_{args.name}")
+        if args.typ == "aws:lambda/function:Function":
+            outputs.setdefault("arn", f"arn:aws:lambda:us-east-1:123456789012:function:{args.name}")
+        if args.typ == "aws:iam/role:Role":
+            outputs.setdefault("arn", f"arn:aws:iam::123456789012:role/{args.name}")
+        return f"{args.name}-id", outputs
+
+    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[Any, Any], list[tuple[str, str]] | None]:
+        return {}, None
+
+    def of_type(self, type_: str) -> list[Registered]:
+        return [r for r in self.registered if r.type_ == type_]
+
+
+_MOCKS = Mocks()
+pulumi.runtime.set_mocks(_MOCKS, project="cognito-password-reset", stack="test", preview=False)
+
+
+@pytest.fixture
+def mocks() -> Iterator[Mocks]:
+    """The session's Pulumi mocks, emptied for this test."""
+    _MOCKS.registered.clear()
+    yield _MOCKS
+    _MOCKS.registered.clear()

@@ -1,0 +1,77 @@
+"""The diff table as pure functions: stored outputs and new inputs in, a plan out."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from pulumi.output import Unknown
+
+from dynamic_providers import plan
+from dynamic_providers.plan import Action
+
+U = Unknown()
+OLD: dict[str, Any] = {
+    "user_pool_id": "us-east-1_abc", "username": "alice", "client_metadata": {"reason": "rotation"},
+    "rotation_trigger": "2026-11", "reset_on_create": True, "reset_at": "2026-11-01T00:00:00Z",
+    "user_status": "RESET_REQUIRED", "__provider": "P1",
+}
+
+
+def news(**changes: Any) -> dict[str, Any]:
+    new = {k: OLD[k] for k in ("user_pool_id", "username", "client_metadata", "rotation_trigger",
+                               "reset_on_create", "__provider")}
+    for key, value in changes.items():
+        if value is None:
+            new.pop(key, None)  # the provider host drops None-valued keys
+        else:
+            new[key] = value
+    return new
+
+
+@pytest.mark.parametrize(("new", "action", "replaces", "resets"), [
+    pytest.param(news(), Action.NONE, (), False, id="nothing changed"),
+    pytest.param(news(rotation_trigger="2026-12"), Action.UPDATE, (), True, id="trigger"),
+    pytest.param(news(rotation_trigger=None), Action.UPDATE, (), True, id="trigger removed"),
+    pytest.param(news(client_metadata={"reason": "other"}), Action.UPDATE, (), False, id="metadata"),
+    pytest.param(news(client_metadata=None), Action.UPDATE, (), False, id="metadata removed"),
+    pytest.param(news(reset_on_create=False), Action.UPDATE, (), False, id="reset_on_create"),
+    pytest.param(news(client_metadata={"a": "b"}, reset_on_create=False), Action.UPDATE, (), False,
+                 id="metadata and reset_on_create"),
+    pytest.param(news(__provider="P2"), Action.UPDATE, (), False, id="serialized provider only"),
+    pytest.param(news(username="bob"), Action.REPLACE, ("username",), True, id="username"),
+    pytest.param(news(user_pool_id="us-east-1_xyz"), Action.REPLACE, ("user_pool_id",), True, id="pool"),
+    pytest.param(news(username="bob", reset_on_create=False), Action.REPLACE, ("username",), False,
+                 id="username, replacement adopts"),
+    pytest.param(news(username="bob", rotation_trigger="x"), Action.REPLACE, ("username",), True,
+                 id="username and trigger"),
+    pytest.param(news(user_pool_id=U, username=U), Action.REPLACE, ("user_pool_id", "username"), True,
+                 id="unknown pool and username"),
+    pytest.param(news(rotation_trigger=U), Action.UPDATE, (), True, id="unknown trigger"),
+    pytest.param(news(client_metadata={"reason": U}), Action.UPDATE, (), False, id="unknown metadata value"),
+    pytest.param(news(client_metadata=U), Action.UPDATE, (), False, id="unknown metadata"),
+])
+def test_plan(new: dict[str, Any], action: Action, replaces: tuple[str, ...], resets: bool) -> None:
+    p = plan.plan(OLD, new)
+    assert (p.action, p.replaces, p.resets) == (action, replaces, resets)
+
+
+@pytest.mark.parametrize(("old", "new"), [
+    pytest.param({"reset_on_create": True}, {}, id="absent reset_on_create means true"),
+    pytest.param({}, {"reset_on_create": True}, id="old state without reset_on_create"),
+    pytest.param({"client_metadata": {}}, {}, id="empty metadata equals none"),
+])
+def test_equivalent_values_plan_nothing(old: dict[str, Any], new: dict[str, Any]) -> None:
+    base = {"user_pool_id": "us-east-1_abc", "username": "alice"}
+    assert plan.plan({**base, **old}, {**base, **new}).action is Action.NONE
+
+
+def test_changed_lists_every_difference_in_schema_order() -> None:
+    p = plan.plan(OLD, news(rotation_trigger="x", client_metadata={"a": "b"}, __provider="P2"))
+    assert p.changed == ("rotation_trigger", "client_metadata", "__provider")
+
+
+def test_outputs_have_every_key_even_unset_ones() -> None:
+    outs = plan.outputs({"user_pool_id": "us-east-1_abc", "username": "alice"}, reset_at=None, user_status=None)
+    assert outs == {"user_pool_id": "us-east-1_abc", "username": "alice", "client_metadata": None,
+                    "rotation_trigger": None, "reset_on_create": True, "reset_at": None, "user_status": None}

@@ -1,0 +1,167 @@
+"""The behaviour table, row by row, against Cognito as moto emulates it in-process.
+
+moto ignores ClientMetadata and runs no Lambda trigger, so what the metadata becomes is
+tested at the call (the recorded request) rather than in a message.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from dynamic_providers import plan
+from dynamic_providers.provider import CognitoPasswordResetProvider
+
+from .conftest import ApiCall, Pool, resets
+
+META = {"reason": "rotation", "ticket": "OPS-1"}
+
+
+def inputs(pool: Pool, username: str, **extra: Any) -> dict[str, Any]:
+    result = CognitoPasswordResetProvider().check({}, {
+        "user_pool_id": pool.id, "username": username, "__provider": "P", **extra})
+    assert result.failures == []
+    return result.inputs
+
+
+def created(provider: CognitoPasswordResetProvider, props: dict[str, Any]) -> dict[str, Any]:
+    result = provider.create(props)
+    assert result.outs is not None
+    return {**result.outs, "__provider": props["__provider"]}
+
+
+def test_create_resets_once_with_client_metadata(provider: CognitoPasswordResetProvider, pool: Pool,
+                                                 calls: list[ApiCall]) -> None:
+    pool.user("alice")
+    result = provider.create(inputs(pool, "alice", client_metadata=META, rotation_trigger="t1"))
+
+    assert resets(calls) == [ApiCall("AdminResetUserPassword",
+                                     {"UserPoolId": pool.id, "Username": "alice", "ClientMetadata": META})]
+    assert pool.status("alice") == "RESET_REQUIRED"
+    assert result.id == f"{pool.id}/alice"
+    outs = result.outs or {}
+    assert outs["user_status"] == "RESET_REQUIRED"
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", outs["reset_at"])
+    assert {k: outs[k] for k in ("user_pool_id", "username", "client_metadata", "rotation_trigger",
+                                 "reset_on_create")} == {
+        "user_pool_id": pool.id, "username": "alice", "client_metadata": META, "rotation_trigger": "t1",
+        "reset_on_create": True}
+
+
+def test_create_without_metadata_sends_none(provider: CognitoPasswordResetProvider, pool: Pool,
+                                            calls: list[ApiCall]) -> None:
+    pool.user("alice")
+    provider.create(inputs(pool, "alice"))
+    assert resets(calls) == [ApiCall("AdminResetUserPassword", {"UserPoolId": pool.id, "Username": "alice"})]
+
+
+def test_create_with_reset_on_create_false_adopts_without_any_call(
+        provider: CognitoPasswordResetProvider, pool: Pool, calls: list[ApiCall]) -> None:
+    pool.user("alice")
+    outs = provider.create(inputs(pool, "alice", reset_on_create=False)).outs or {}
+    assert calls == []
+    assert pool.status("alice") == "CONFIRMED"
+    assert outs["reset_at"] is None and outs["user_status"] is None and outs["reset_on_create"] is False
+
+
+def test_trigger_change_updates_in_place_with_one_reset(provider: CognitoPasswordResetProvider, pool: Pool,
+                                                        calls: list[ApiCall]) -> None:
+    pool.user("alice")
+    old = created(provider, inputs(pool, "alice", rotation_trigger="t1", client_metadata=META))
+    new = inputs(pool, "alice", rotation_trigger="t2", client_metadata=META)
+    assert plan.plan(old, new).action is plan.Action.UPDATE
+
+    outs = provider.update(old["username"], old, new).outs or {}
+    assert len(resets(calls)) == 2
+    assert outs["rotation_trigger"] == "t2"
+    assert set(outs) == set(plan.outputs({}, reset_at=None, user_status=None))
+
+
+def test_metadata_or_reset_on_create_change_records_without_calls(
+        provider: CognitoPasswordResetProvider, pool: Pool, calls: list[ApiCall]) -> None:
+    pool.user("alice")
+    old = created(provider, inputs(pool, "alice", rotation_trigger="t1", client_metadata=META))
+    calls.clear()
+    new = inputs(pool, "alice", rotation_trigger="t1", client_metadata={"reason": "new"}, reset_on_create=False)
+
+    outs = provider.update("id", old, new).outs or {}
+    assert calls == []
+    assert outs["client_metadata"] == {"reason": "new"} and outs["reset_on_create"] is False
+    assert (outs["reset_at"], outs["user_status"]) == (old["reset_at"], old["user_status"])
+
+
+def test_provider_only_change_updates_without_calls(provider: CognitoPasswordResetProvider, pool: Pool,
+                                                    calls: list[ApiCall]) -> None:
+    pool.user("alice")
+    old = created(provider, inputs(pool, "alice", rotation_trigger="t1"))
+    calls.clear()
+    new = {**inputs(pool, "alice", rotation_trigger="t1"), "__provider": "P-next"}
+    diff = provider.diff("id", old, new)
+    assert (diff.changes, diff.replaces) == (True, [])
+    outs = provider.update("id", old, new).outs or {}
+    assert calls == []
+    assert outs["reset_at"] == old["reset_at"]
+
+
+def test_same_inputs_plan_no_change(provider: CognitoPasswordResetProvider, pool: Pool) -> None:
+    pool.user("alice")
+    old = created(provider, inputs(pool, "alice", rotation_trigger="t1", client_metadata=META))
+    diff = provider.diff("id", old, inputs(pool, "alice", rotation_trigger="t1", client_metadata=META))
+    assert diff.changes is False and diff.replaces == []
+
+
+def test_username_change_replaces_and_delete_calls_nothing(provider: CognitoPasswordResetProvider, pool: Pool,
+                                                           calls: list[ApiCall]) -> None:
+    pool.user("alice")
+    pool.user("bob")
+    old = created(provider, inputs(pool, "alice"))
+    diff = provider.diff("id", old, inputs(pool, "bob"))
+    assert (diff.changes, diff.replaces, diff.delete_before_replace) == (True, ["username"], False)
+
+    calls.clear()
+    provider.create(inputs(pool, "bob"))
+    provider.delete(f"{pool.id}/alice", old)
+    assert [c.params["Username"] for c in calls] == ["bob"]
+    assert pool.status("bob") == "RESET_REQUIRED"
+
+
+def test_delete_leaves_the_user_as_it_is(provider: CognitoPasswordResetProvider, pool: Pool,
+                                         calls: list[ApiCall]) -> None:
+    pool.user("alice")
+    outs = created(provider, inputs(pool, "alice", reset_on_create=False))
+    provider.delete("id", outs)
+    assert calls == []
+    assert pool.status("alice") == "CONFIRMED"
+
+
+def test_refresh_records_status_and_changes_nothing_else(provider: CognitoPasswordResetProvider, pool: Pool,
+                                                         calls: list[ApiCall]) -> None:
+    pool.user("alice")
+    old = created(provider, inputs(pool, "alice", reset_on_create=False, client_metadata=META))
+    result = provider.read(f"{pool.id}/alice", old)
+
+    assert [c.operation for c in calls] == ["AdminGetUser"]
+    assert result.id == f"{pool.id}/alice"
+    assert result.inputs is None  # stored inputs stay as they are
+    outs = result.outs or {}
+    assert outs["user_status"] == "CONFIRMED"
+    assert {k: v for k, v in outs.items() if k != "user_status"} == {
+        k: v for k, v in old.items() if k not in ("user_status", "__provider")}
+    refreshed = {**outs, "__provider": old["__provider"]}
+    assert provider.diff("id", refreshed, inputs(pool, "alice", reset_on_create=False,
+                                                 client_metadata=META)).changes is False
+
+
+def test_refresh_drops_a_deleted_user(provider: CognitoPasswordResetProvider, pool: Pool) -> None:
+    pool.user("alice")
+    old = created(provider, inputs(pool, "alice"))
+    pool.client.admin_delete_user(UserPoolId=pool.id, Username="alice")
+    result = provider.read("id", old)
+    assert result.id is None and result.outs == {}
+
+
+def test_refresh_drops_a_deleted_pool(provider: CognitoPasswordResetProvider, pool: Pool) -> None:
+    pool.user("alice")
+    old = created(provider, inputs(pool, "alice"))
+    pool.client.delete_user_pool(UserPoolId=pool.id)
+    assert provider.read("id", old).id is None

@@ -1,0 +1,109 @@
+"""Check: every bad input is refused at preview, naming the property; unknowns never fail."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import botocore.session
+import pytest
+from pulumi.output import Unknown
+
+from dynamic_providers import validation
+
+GOOD: dict[str, Any] = {"user_pool_id": "us-east-1_AbC123", "username": "alice"}
+
+
+def problems(**changes: Any) -> list[validation.Problem]:
+    return validation.check({**GOOD, **changes})[1]
+
+
+@pytest.mark.parametrize(("changes", "prop", "phrase"), [
+    ({"user_pool_id": None}, "user_pool_id", "is required"),
+    ({"user_pool_id": ""}, "user_pool_id", "at least 1"),
+    ({"user_pool_id": "nounderscore"}, "user_pool_id", "must match the pattern"),
+    ({"user_pool_id": "us-east-1_abc!"}, "user_pool_id", "must match the pattern"),
+    ({"user_pool_id": "us east 1_abc"}, "user_pool_id", "must match the pattern"),
+    ({"user_pool_id": "us-east-1_" + "a" * 50}, "user_pool_id", "at most 55"),
+    ({"user_pool_id": 42}, "user_pool_id", "must be a string"),
+    ({"username": None}, "username", "is required"),
+    ({"username": ""}, "username", "at least 1"),
+    ({"username": "a" * 129}, "username", "at most 128"),
+    ({"username": "with space"}, "username", "must match the pattern"),
+    ({"username": "tab\there"}, "username", "must match the pattern"),
+    ({"username": ["alice"]}, "username", "must be a string"),
+    ({"client_metadata": "reason=rotation"}, "client_metadata", "must be a map"),
+    ({"client_metadata": ["a"]}, "client_metadata", "must be a map"),
+    ({"client_metadata": {"n": 1}}, "client_metadata", "must be a string"),
+    ({"client_metadata": {"flag": True}}, "client_metadata", "must be a string"),
+    ({"client_metadata": {"nested": {"a": "b"}}}, "client_metadata", "must be a string"),
+    ({"client_metadata": {"big": "x" * 131073}}, "client_metadata", "at most 131072"),
+    ({"client_metadata": {"k" * 131073: "v"}}, "client_metadata", "at most 131072"),
+    ({"rotation_trigger": {"when": "now"}}, "rotation_trigger", "must be a string"),
+    ({"rotation_trigger": 2026}, "rotation_trigger", "must be a string"),
+    ({"reset_on_create": "yes"}, "reset_on_create", "true or false"),
+    ({"reset_on_create": 1}, "reset_on_create", "true or false"),
+])
+def test_bad_input_names_the_property(changes: dict[str, Any], prop: str, phrase: str) -> None:
+    found = problems(**changes)
+    assert [p.property for p in found] == [prop]
+    reason = found[0].reason
+    assert reason.startswith(f"CognitoPasswordReset: {prop} ")
+    assert phrase in reason
+
+
+@pytest.mark.parametrize("changes", [
+    {},
+    {"username": "ÄlïcΣ-ñ.o'brien+tag@example.com"},
+    {"username": "a" * 128},
+    {"user_pool_id": "eu-west-2_" + "a" * 45},
+    {"client_metadata": {}},
+    {"client_metadata": {"reason": "", "": "empty key is allowed by the model"}},
+    {"rotation_trigger": ""},
+    {"reset_on_create": False},
+])
+def test_good_input_passes(changes: dict[str, Any]) -> None:
+    assert problems(**changes) == []
+
+
+@pytest.mark.parametrize("changes", [
+    {"user_pool_id": Unknown()},
+    {"username": Unknown()},
+    {"client_metadata": Unknown()},
+    {"client_metadata": {"reason": Unknown()}},
+    {"rotation_trigger": Unknown()},
+    {"reset_on_create": Unknown()},
+    {"user_pool_id": "04da6b54-80e4-46f7-96ec-b56ff0331ba9"},  # the wire sentinel, as a string
+])
+def test_unknowns_never_fail_and_are_kept(changes: dict[str, Any]) -> None:
+    inputs, found = validation.check({**GOOD, **changes})
+    assert found == []
+    for key, value in changes.items():
+        assert inputs[key] is value
+
+
+def test_reset_on_create_defaults_to_true() -> None:
+    assert validation.check(GOOD)[0]["reset_on_create"] is True
+    assert validation.check({**GOOD, "reset_on_create": False})[0]["reset_on_create"] is False
+
+
+def test_metadata_values_are_never_quoted() -> None:
+    secret = "canary-" + "s" * 131072
+    found = problems(client_metadata={"token": secret, "count": 3})
+    assert len(found) == 2
+    assert all("canary" not in p.reason for p in found)
+
+
+def test_rules_come_from_the_installed_botocore_model() -> None:
+    model = botocore.session.get_session().get_service_model("cognito-idp")
+    members = model.operation_model("AdminResetUserPassword").input_shape.members
+    rules = validation.rules()
+    assert rules.user_pool_id.pattern == members["UserPoolId"].metadata["pattern"]
+    assert rules.user_pool_id.max == members["UserPoolId"].metadata["max"]
+    assert rules.username.pattern == members["Username"].metadata["pattern"]
+    assert rules.username.max == members["Username"].metadata["max"]
+    assert rules.metadata_value.max == members["ClientMetadata"].value.metadata["max"]
+
+
+def test_every_problem_is_reported_at_once() -> None:
+    found = problems(user_pool_id="bad", username="", rotation_trigger=1, reset_on_create="no")
+    assert {p.property for p in found} == {"user_pool_id", "username", "rotation_trigger", "reset_on_create"}
