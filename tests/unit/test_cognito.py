@@ -1,0 +1,111 @@
+"""Where a call goes and as whom: stack config first, then boto3's own chain."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import pytest
+
+from dynamic_providers import cognito
+from dynamic_providers.cognito import AwsSettings, ClientCache, Target
+from dynamic_providers.errors import ConfigError
+
+
+def settings(config: dict[str, Any]) -> AwsSettings:
+    return AwsSettings.from_config(config.get)
+
+
+@pytest.mark.parametrize(("pool", "region"), [
+    ("us-west-2_abc", "us-west-2"),
+    ("eu-central-1_X1y2Z3", "eu-central-1"),
+    ("ap-southeast-5_a", "ap-southeast-5"),
+])
+def test_region_comes_from_the_pool_id(pool: str, region: str) -> None:
+    assert cognito.region_of(pool) == region
+
+
+@pytest.mark.parametrize(("endpoints", "expected"), [
+    ('[{"cognitoidp": "http://127.0.0.1:5000", "iam": "http://127.0.0.1:5000"}]', "http://127.0.0.1:5000"),
+    ('[{"iam": "http://iam"}, {"cognitoidp": "http://cog"}]', "http://cog"),
+    ('{"cognitoidp": "http://cog"}', "http://cog"),
+    ([{"cognitoidp": "http://cog"}], "http://cog"),
+    ('[{"iam": "http://iam"}]', None),
+    (None, None),
+])
+def test_endpoint_from_pulumi_aws_endpoints_config(endpoints: Any, expected: str | None) -> None:
+    assert settings({"aws:endpoints": endpoints}).endpoint_url == expected
+
+
+def test_bad_endpoints_config_names_the_key() -> None:
+    with pytest.raises(ConfigError, match="aws:endpoints"):
+        settings({"aws:endpoints": "[{cognitoidp: "})
+
+
+def test_profile_and_static_keys_from_config_and_kept_out_of_repr() -> None:
+    s = settings({"aws:profile": "ops", "aws:accessKey": "AKIACANARY", "aws:secretKey": "SECRETCANARY",
+                  "aws:token": "TOKENCANARY", "cognito-password-reset:other": "x"})
+    assert (s.profile, s.access_key, s.secret_key, s.token) == ("ops", "AKIACANARY", "SECRETCANARY", "TOKENCANARY")
+    assert "CANARY" not in repr(s) and "CANARY" not in repr(Target("us-east-1", s))
+
+
+def test_empty_config_leaves_everything_to_boto3() -> None:
+    assert settings({}) == AwsSettings()
+
+
+def test_endpoint_from_botocore_environment_when_config_has_none(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER", "http://127.0.0.1:4566")
+    client = cognito._new_client(Target("eu-west-1", AwsSettings()))
+    assert client.meta.endpoint_url == "http://127.0.0.1:4566"
+    assert client.meta.region_name == "eu-west-1"
+
+
+def test_config_endpoint_wins_over_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:4566")
+    client = cognito._new_client(Target("eu-west-1", AwsSettings(endpoint_url="http://127.0.0.1:5000")))
+    assert client.meta.endpoint_url == "http://127.0.0.1:5000"
+
+
+def test_static_keys_from_config_are_used() -> None:
+    client = cognito._new_client(Target("us-east-1", AwsSettings(access_key="AKIAX", secret_key="S")))
+    credentials = client._request_signer._credentials
+    assert (credentials.access_key, credentials.secret_key) == ("AKIAX", "S")
+
+
+@pytest.mark.parametrize(("env", "mode", "attempts"), [
+    ({}, "standard", cognito.DEFAULT_MAX_ATTEMPTS),
+    ({"AWS_RETRY_MODE": "adaptive"}, "adaptive", cognito.DEFAULT_MAX_ATTEMPTS),
+    ({"AWS_MAX_ATTEMPTS": "2"}, "standard", 2),
+])
+def test_retry_mode_is_explicit_and_environment_wins(monkeypatch: pytest.MonkeyPatch, env: dict[str, str],
+                                                     mode: str, attempts: int) -> None:
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    config = cognito._new_client(Target("us-east-1", AwsSettings())).meta.config
+    assert config.retries == {"mode": mode, "total_max_attempts": attempts}
+
+
+def test_one_client_per_target_even_under_concurrency(monkeypatch: pytest.MonkeyPatch) -> None:
+    built: list[Target] = []
+    gate = threading.Barrier(8)
+
+    def build(target: Target) -> object:
+        built.append(target)
+        return object()
+
+    monkeypatch.setattr(cognito, "_new_client", build)
+    cache = ClientCache()
+    a, b = Target("us-east-1", AwsSettings()), Target("us-east-1", AwsSettings(endpoint_url="http://x"))
+    got: list[object] = []
+
+    def worker(i: int) -> None:
+        gate.wait()
+        got.append(cache.get(a if i % 2 else b))
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(built, key=repr) == sorted([a, b], key=repr)
+    assert len({id(c) for c in got}) == 2

@@ -1,0 +1,153 @@
+"""Every failure becomes one sentence naming the pool and user, what happened and the fix.
+
+The states moto can reach are produced in moto; the rest (Lambda trigger failures, IAM
+denials, throttling after retries, role errors) are answers moto never gives, so they are
+fed to the real client through botocore's Stubber.
+"""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+from botocore.stub import Stubber
+
+from dynamic_providers import CognitoPasswordResetError, cognito
+from dynamic_providers.cognito import AwsSettings, Cognito
+
+from .conftest import REGION, Pool
+
+POOL = "us-east-1_AbC123"
+CANARY = "canary-4f9c2e"
+
+
+def failure(fn: Any, *args: Any) -> str:
+    with pytest.raises(CognitoPasswordResetError) as raised:
+        fn(*args)
+    error = raised.value
+    assert error.__cause__ is None and error.__suppress_context__, "botocore's traceback must not be chained"
+    text = str(error)
+    assert text.count("\n") == 0 and text.endswith(".")
+    return text
+
+
+def reset(pool: Pool, username: str) -> str:
+    return failure(Cognito(AwsSettings()).reset_password, pool.id, username, {"secret": CANARY})
+
+
+@pytest.mark.parametrize(("state", "phrases"), [
+    ({"enabled": False}, ["the user is disabled", "admin-enable-user"]),
+    ({"confirmed": False}, ["FORCE_CHANGE_PASSWORD", "re-send the invitation", "MessageAction=RESEND"]),
+    ({"verified": False}, ["no verified email address or phone number", "email_verified=true"]),
+])
+def test_user_states_cognito_refuses(pool: Pool, state: dict[str, bool], phrases: list[str]) -> None:
+    pool.user("alice", **state)
+    text = reset(pool, "alice")
+    assert text.startswith(f"CognitoPasswordReset could not reset the password of user 'alice' in user pool "
+                           f"'{pool.id}': ")
+    for phrase in phrases:
+        assert phrase in text
+    assert CANARY not in text
+
+
+def test_user_not_found(pool: Pool) -> None:
+    text = reset(pool, "ghost")
+    assert "no such user exists in the pool" in text and "'ghost'" in text
+
+
+def test_pool_not_found(pool: Pool) -> None:
+    text = failure(Cognito(AwsSettings()).reset_password, f"{REGION}_doesnotexist", "alice", None)
+    assert "the user pool does not exist" in text and "check user_pool_id" in text
+
+
+@pytest.fixture
+def stubbed(monkeypatch: pytest.MonkeyPatch) -> Iterator[Stubber]:
+    """The provider's client, answering whatever the test queues (no network)."""
+    client = boto3.client("cognito-idp", region_name=REGION)
+    monkeypatch.setattr(cognito, "_new_client", lambda target: client)
+    cognito.CLIENTS.clear()
+    with Stubber(client) as stubber:
+        yield stubber
+    cognito.CLIENTS.clear()
+
+
+@pytest.mark.parametrize(("code", "message", "status", "phrases"), [
+    ("UserLambdaValidationException", f"CustomMessage failed with error {CANARY} is not allowed", 400,
+     ["custom-message Lambda trigger failed", "UserLambdaValidationException", "CloudWatch logs", "***"]),
+    ("UnexpectedLambdaException", "Lambda timed out", 400, ["custom-message Lambda trigger failed"]),
+    ("InvalidLambdaResponseException", "Invalid lambda response", 400, ["custom-message Lambda trigger failed"]),
+    ("TooManyRequestsException", "Rate exceeded", 400,
+     ["throttled", "on all 10 attempts", "30 requests per second", "run pulumi up again"]),
+    ("LimitExceededException", "Attempt limit exceeded", 400, ["attempt limit", "wait a few minutes"]),
+    ("AccessDeniedException", "User: arn:aws:iam::1:user/ci is not authorized", 400,
+     ["access was denied", "cognito-idp:AdminResetUserPassword", "pool's ARN"]),
+    ("NotAuthorizedException", "Not authorized", 400, ["access was denied"]),
+    ("UnrecognizedClientException", "The security token included in the request is invalid", 400,
+     ["did not accept the credentials", "aws:profile"]),
+    ("ExpiredTokenException", "expired", 400, ["credentials have expired", "aws sso login"]),
+    ("InvalidSmsRoleTrustRelationshipException", "Role trust", 400, ["SMS or email role", "trust relationship"]),
+    ("InvalidEmailRoleAccessPolicyException", "SES", 400, ["SMS or email role"]),
+    ("OperationNotEnabledException", "Not enabled", 400, ["not enabled for this user pool"]),
+    ("InternalErrorException", "boom", 500, ["internal error", "on all 10 attempts", "run pulumi up again"]),
+    ("InvalidParameterException", "1 validation error detected", 400, ["rejected a parameter"]),
+    ("SomethingNewException", "new", 400, ["AWS answered SomethingNewException: new"]),
+])
+def test_answers_moto_cannot_give(stubbed: Stubber, code: str, message: str, status: int,
+                                  phrases: list[str]) -> None:
+    stubbed.add_client_error("admin_reset_user_password", code, message, status,
+                             response_meta={"RetryAttempts": 9})
+    text = failure(Cognito(AwsSettings()).reset_password, POOL, "alice", {"secret": CANARY})
+    assert text.startswith(f"CognitoPasswordReset could not reset the password of user 'alice' in user pool '{POOL}'")
+    for phrase in phrases:
+        assert phrase in text
+    assert CANARY not in text
+
+
+def test_read_errors_are_sentences_too_but_gone_is_none(stubbed: Stubber) -> None:
+    stubbed.add_client_error("admin_get_user", "AccessDeniedException", "denied", 400)
+    stubbed.add_client_error("admin_get_user", "UserNotFoundException", "User does not exist.", 400)
+    stubbed.add_client_error("admin_get_user", "ResourceNotFoundException", "no pool", 400)
+    text = failure(Cognito(AwsSettings()).user_status, POOL, "alice")
+    assert text.startswith(f"CognitoPasswordReset could not read user 'alice' in user pool '{POOL}': access")
+    assert Cognito(AwsSettings()).user_status(POOL, "alice") is None
+    assert Cognito(AwsSettings()).user_status(POOL, "alice") is None
+
+
+@pytest.fixture
+def no_credentials(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
+    for key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE",
+                "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+                "AWS_WEB_IDENTITY_TOKEN_FILE"):
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    cognito.CLIENTS.clear()
+
+
+@pytest.mark.usefixtures("no_credentials")
+def test_no_credentials() -> None:
+    text = failure(Cognito(AwsSettings(endpoint_url="http://127.0.0.1:9")).reset_password, POOL, "alice", None)
+    assert "no usable AWS credentials were found" in text and "aws:accessKey" in text
+
+
+@pytest.mark.usefixtures("no_credentials")
+def test_unknown_profile() -> None:
+    text = failure(Cognito(AwsSettings(profile="nope")).reset_password, POOL, "alice", None)
+    assert "the AWS profile" in text and "does not exist" in text
+
+
+def test_unreachable_endpoint(monkeypatch: pytest.MonkeyPatch) -> None:
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
+    cognito.CLIENTS.clear()
+    endpoint = f"http://127.0.0.1:{port}"
+    text = failure(Cognito(AwsSettings(endpoint_url=endpoint)).reset_password, POOL, "alice", {"k": CANARY})
+    assert f"could not reach {endpoint}" in text and "aws:endpoints" in text
+    assert CANARY not in text
+    cognito.CLIENTS.clear()
