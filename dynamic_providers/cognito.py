@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Final, cast
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from . import cognito_errors
+from . import cognito_errors, ratelimit
 from .cognito_errors import Call
 from .errors import ConfigError
 
@@ -44,10 +44,12 @@ def region_of(user_pool_id: str) -> str:
 
 @dataclass(frozen=True)
 class AwsSettings:
-    """Where and as whom to call AWS, from the stack config (read in ``configure()``).
+    """Where and as whom to call AWS, and how fast to reset, from the stack config (read in
+    ``configure()``).
 
     Empty fields mean "boto3's default chain decides": environment variables, shared config
     and credential files, container and instance roles. Secrets are kept out of ``repr``.
+    ``max_resets_per_second`` is ``cognito-password-reset:maxResetsPerSecond`` (0: no limit).
     """
 
     endpoint_url: str | None = None
@@ -55,6 +57,7 @@ class AwsSettings:
     access_key: str | None = field(default=None, repr=False)
     secret_key: str | None = field(default=None, repr=False)
     token: str | None = field(default=None, repr=False)
+    max_resets_per_second: float = ratelimit.DEFAULT_PER_SECOND
 
     @classmethod
     def from_config(cls, get: Callable[[str], Any]) -> AwsSettings:
@@ -70,6 +73,7 @@ class AwsSettings:
             access_key=text("aws:accessKey"),
             secret_key=text("aws:secretKey"),
             token=text("aws:token"),
+            max_resets_per_second=ratelimit.per_second_from_config(get),
         )
 
 
@@ -160,9 +164,11 @@ CLIENTS = ClientCache()
 class Cognito:
     """The two calls a CognitoPasswordReset makes, with errors already translated."""
 
-    def __init__(self, settings: AwsSettings, clients: ClientCache = CLIENTS) -> None:
+    def __init__(self, settings: AwsSettings, clients: ClientCache = CLIENTS,
+                 limiters: ratelimit.RateLimiters | None = None) -> None:
         self._settings = settings
         self._clients = clients
+        self._limiters = limiters if limiters is not None else ratelimit.LIMITERS
 
     def _client(self, call: Call) -> CognitoIdentityProviderClient:
         try:
@@ -175,6 +181,8 @@ class Cognito:
         metadata = dict(client_metadata or {})
         call = Call("reset the password of", user_pool_id, username, secrets=tuple(metadata.values()))
         client = self._client(call)
+        # Within Cognito's quota per account and region: the target stands for both.
+        self._limiters.acquire(Target(region_of(user_pool_id), self._settings), self._settings.max_resets_per_second)
         try:
             if metadata:
                 client.admin_reset_user_password(UserPoolId=user_pool_id, Username=username, ClientMetadata=metadata)

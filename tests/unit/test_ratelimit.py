@@ -1,0 +1,203 @@
+"""The reset rate limiter: spacing, thread safety, per-target limits, and its stack config.
+
+Time is a fake clock that only the limiter's sleeps move, so every figure here is exact.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from pulumi.dynamic import Config, ConfigureRequest
+
+from dynamic_providers import cognito, ratelimit
+from dynamic_providers.errors import ConfigError
+from dynamic_providers.provider import CognitoPasswordResetProvider
+
+from .conftest import Pool, resets
+
+
+@dataclass
+class FakeClock:
+    """A monotonic clock that moves only when something sleeps on it (or a test advances it)."""
+
+    now: float = 100.0
+    advance_on_sleep: bool = True
+    sleeps: list[float] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        with self._lock:
+            self.sleeps.append(seconds)
+            if self.advance_on_sleep:
+                self.now += seconds
+
+
+def limiter(per_second: float, clock: FakeClock) -> ratelimit.RateLimiter:
+    return ratelimit.RateLimiter(per_second, clock=clock, sleep=clock.sleep)
+
+
+def test_calls_start_one_interval_apart_so_100_at_20_per_second_span_4_95_s() -> None:
+    clock = FakeClock()
+    limit = limiter(20, clock)
+    starts = []
+    for _ in range(100):
+        limit.acquire()
+        starts.append(clock.now)
+    gaps = [b - a for a, b in itertools.pairwise(starts)]
+    assert min(gaps) == pytest.approx(0.05)
+    assert starts[-1] - starts[0] == pytest.approx(99 / 20)
+    # In any one-second window no more calls start than the rate allows (1e-9: float sums).
+    assert max(sum(1 for s in starts if t <= s < t + 1 - 1e-9) for t in starts) == 20
+
+
+def test_first_call_and_calls_slower_than_the_rate_never_wait() -> None:
+    clock = FakeClock()
+    limit = limiter(10, clock)
+    for _ in range(5):
+        assert limit.acquire() == 0
+        clock.now += 0.25
+    assert clock.sleeps == []
+
+
+def test_an_idle_limiter_banks_no_burst() -> None:
+    clock = FakeClock()
+    limit = limiter(10, clock)
+    limit.acquire()
+    clock.now += 60  # a long pause
+    waits = [limit.acquire() for _ in range(3)]
+    assert waits == pytest.approx([0, 0.1, 0.1])
+
+
+def test_threads_share_one_schedule_each_taking_its_own_slot() -> None:
+    # The clock stands still: each thread's wait is its slot's distance from now, so 40
+    # threads arriving together must get exactly the slots 0, 1/r, 2/r, ... once each.
+    clock = FakeClock(advance_on_sleep=False)
+    limit = limiter(30, clock)
+    barrier = threading.Barrier(8)
+    waits: list[float] = []
+    waits_lock = threading.Lock()
+
+    def worker() -> None:
+        barrier.wait()
+        for _ in range(5):
+            wait = limit.acquire()
+            with waits_lock:
+                waits.append(wait)
+
+    threads = [threading.Thread(target=worker) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(waits) == pytest.approx([i / 30 for i in range(40)])
+
+
+def test_a_new_rate_applies_from_the_next_call() -> None:
+    clock = FakeClock()
+    limit = limiter(10, clock)
+    limit.acquire()
+    limit.acquire()
+    limit.per_second = 2
+    limit.acquire()
+    assert clock.sleeps == pytest.approx([0.1, 0.1])  # the slot already taken keeps its spacing
+    limit.acquire()
+    assert clock.sleeps[-1] == pytest.approx(0.5)
+
+
+@pytest.mark.parametrize("bad", [0, -1, float("inf"), float("nan")])
+def test_a_limiter_needs_a_positive_finite_rate(bad: float) -> None:
+    with pytest.raises(ValueError, match="positive, finite rate"):
+        ratelimit.RateLimiter(bad)
+
+
+def test_each_target_has_its_own_limiter_and_zero_means_no_limit() -> None:
+    clock = FakeClock(advance_on_sleep=False)
+    limiters = ratelimit.RateLimiters(clock=clock, sleep=clock.sleep)
+    assert [limiters.acquire("us-east-1", 10) for _ in range(3)] == pytest.approx([0, 0.1, 0.2])
+    assert [limiters.acquire("eu-west-1", 10) for _ in range(2)] == pytest.approx([0, 0.1])
+    assert [limiters.acquire("us-east-1", ratelimit.OFF) for _ in range(50)] == [0] * 50
+    assert limiters.acquire("us-east-1", 10) == pytest.approx(0.3)
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    (None, 30.0), ("", 30.0), ("20", 20.0), (20, 20.0), ("2.5", 2.5), ("0", 0.0), (0, 0.0),
+])
+def test_config_value(value: Any, expected: float) -> None:
+    raw = {} if value is None else {ratelimit.CONFIG_KEY: value}
+    assert ratelimit.per_second_from_config(raw.get) == expected
+
+
+@pytest.mark.parametrize("value", ["-1", "fast", "inf", "nan", True, [30]])
+def test_a_bad_config_value_is_refused_naming_the_key(value: Any) -> None:
+    with pytest.raises(ConfigError, match=r"cognito-password-reset:maxResetsPerSecond must be a number"):
+        ratelimit.per_second_from_config({ratelimit.CONFIG_KEY: value}.get)
+
+
+def configured(project: str, raw: dict[str, Any]) -> CognitoPasswordResetProvider:
+    provider = CognitoPasswordResetProvider()
+    provider.configure(ConfigureRequest(Config(raw_config=raw, project_name=project)))
+    return provider
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
+    """A fake clock behind the process-wide limiters, so resets through the provider wait on it."""
+    fake = FakeClock(advance_on_sleep=False)
+    monkeypatch.setattr(ratelimit, "LIMITERS", ratelimit.RateLimiters(clock=fake, sleep=fake.sleep))
+    return fake
+
+
+def reset_all(provider: CognitoPasswordResetProvider, pool: Pool, usernames: list[str]) -> None:
+    for name in usernames:
+        provider.create({"user_pool_id": pool.id, "username": name, "reset_on_create": True})
+
+
+@pytest.mark.parametrize("project", ["cognito-password-reset", "someone-elses-stack"])
+def test_provider_reads_the_rate_from_the_package_key_in_any_project(
+        project: str, pool: Pool, calls: list[Any], clock: FakeClock) -> None:
+    names = [pool.user(f"user{i}") for i in range(4)]
+    provider = configured(project, {ratelimit.CONFIG_KEY: "4"})
+    reset_all(provider, pool, names)
+    assert len(resets(calls)) == 4
+    assert clock.sleeps == pytest.approx([0.25, 0.5, 0.75])
+
+
+def test_provider_defaults_to_cognitos_quota(pool: Pool, calls: list[Any], clock: FakeClock) -> None:
+    names = [pool.user(f"user{i}") for i in range(3)]
+    reset_all(configured("p", {}), pool, names)
+    assert clock.sleeps == pytest.approx([1 / 30, 2 / 30])
+
+
+def test_zero_turns_the_limit_off(pool: Pool, calls: list[Any], clock: FakeClock) -> None:
+    names = [pool.user(f"user{i}") for i in range(5)]
+    reset_all(configured("p", {ratelimit.CONFIG_KEY: "0"}), pool, names)
+    assert len(resets(calls)) == 5
+    assert clock.sleeps == []
+
+
+def test_reads_are_not_held_to_the_reset_rate(pool: Pool, calls: list[Any], clock: FakeClock) -> None:
+    pool.user("alice")
+    provider = configured("p", {ratelimit.CONFIG_KEY: "1"})
+    for _ in range(5):
+        provider.read(f"{pool.id}/alice", {"user_pool_id": pool.id, "username": "alice"})
+    assert clock.sleeps == []
+
+
+def test_the_rate_is_not_pickled_with_the_provider() -> None:
+    from pulumi.dynamic.dynamic import serialize_provider
+
+    provider = configured("p", {ratelimit.CONFIG_KEY: "7"})
+    assert serialize_provider(provider) == serialize_provider(CognitoPasswordResetProvider())
+
+
+def test_settings_carry_the_rate_per_target() -> None:
+    settings = cognito.AwsSettings.from_config({ratelimit.CONFIG_KEY: "12", "aws:profile": "ops"}.get)
+    assert settings.max_resets_per_second == 12
+    assert settings == cognito.AwsSettings(profile="ops", max_resets_per_second=12)
