@@ -13,6 +13,8 @@ from typing import Any
 
 import pulumi
 import pytest
+from pulumi.runtime import rpc
+from pulumi.runtime.mocks import MockMonitor
 
 # No test may reach a real AWS account: fake keys, and no instance metadata look-ups.
 os.environ.update({
@@ -35,6 +37,12 @@ class Registered:
     custom: bool
     provider: str
     resource_id: str
+    urn: str = ""
+    dependencies: list[str] = field(default_factory=list)
+    """URNs this resource depends on (depends_on and the resources its inputs come from)."""
+    secret_inputs: set[str] = field(default_factory=set)
+    """Top-level input keys that reached the engine as secrets."""
+    additional_secret_outputs: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -48,13 +56,18 @@ class Mocks(pulumi.runtime.Mocks):
         self.registered.append(Registered(args.typ, args.name, dict(args.inputs), args.custom,
                                           args.provider, args.resource_id))
         outputs = dict(args.inputs)
+        resource_id = f"{args.name}-id"
         if args.typ == "aws:cognito/userPool:UserPool":
-            outputs.setdefault("arn", f"arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_{args.name}")
+            # A pool id has the shape CognitoPasswordReset checks: region, underscore, alphanumerics.
+            resource_id = "us-east-1_" + "".join(c for c in args.name if c.isalnum())
+            outputs.setdefault("arn", f"arn:aws:cognito-idp:us-east-1:123456789012:userpool/{resource_id}")
+        if args.typ in ("aws:lambda/function:Function", "aws:iam/role:Role"):
+            outputs.setdefault("name", args.name)  # AWS auto-names these when no name is given
         if args.typ == "aws:lambda/function:Function":
             outputs.setdefault("arn", f"arn:aws:lambda:us-east-1:123456789012:function:{args.name}")
         if args.typ == "aws:iam/role:Role":
             outputs.setdefault("arn", f"arn:aws:iam::123456789012:role/{args.name}")
-        return f"{args.name}-id", outputs
+        return resource_id, outputs
 
     def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[Any, Any], list[tuple[str, str]] | None]:
         return {}, None
@@ -63,8 +76,32 @@ class Mocks(pulumi.runtime.Mocks):
         return [r for r in self.registered if r.type_ == type_]
 
 
+def _is_secret(value: Any) -> bool:
+    fields = value.struct_value.fields if value.HasField("struct_value") else {}
+    sig = fields.get(rpc._special_sig_key)
+    return sig is not None and sig.string_value == rpc._special_secret_sig
+
+
+class _RecordingMonitor(MockMonitor):
+    """The stock mock monitor, plus what only the raw request shows: URN, dependencies, secrets."""
+
+    mocks: Mocks
+
+    def RegisterResource(self, request: Any) -> Any:
+        response = super().RegisterResource(request)
+        for r in reversed(self.mocks.registered):
+            if r.type_ == request.type and r.name == request.name:
+                r.urn = response.urn
+                r.dependencies = list(request.dependencies)
+                r.secret_inputs = {k for k, v in request.object.fields.items() if _is_secret(v)}
+                r.additional_secret_outputs = list(request.additionalSecretOutputs)
+                break
+        return response
+
+
 _MOCKS = Mocks()
-pulumi.runtime.set_mocks(_MOCKS, project="cognito-password-reset", stack="test", preview=False)
+pulumi.runtime.set_mocks(_MOCKS, project="cognito-password-reset", stack="test", preview=False,
+                         monitor=_RecordingMonitor(_MOCKS))
 
 
 @pytest.fixture
