@@ -7,7 +7,9 @@ keyword arguments. It never talks to AWS: the provider does, inside the provider
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import contextlib
+import pickle
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, overload
 
@@ -98,7 +100,26 @@ class CognitoPasswordReset(pulumi.dynamic.Resource, module="cognito", name="Cogn
             schema.USER_STATUS: None,
         }
         secret = pulumi.ResourceOptions(additional_secret_outputs=list(schema.SECRET_OUTPUTS))
-        super().__init__(_PROVIDER, resource_name, props, pulumi.ResourceOptions.merge(opts, secret))
+        with _pickler_kept():
+            super().__init__(_PROVIDER, resource_name, props, pulumi.ResourceOptions.merge(opts, secret))
+
+
+@contextlib.contextmanager
+def _pickler_kept() -> Iterator[None]:
+    """Undo what ``pulumi.dynamic`` leaves patched on the pure-Python pickler.
+
+    Its ``serialize_provider`` (pulumi 3.272) wraps ``pickle._Pickler._batch_setitems`` in a
+    sorting closure on every call and never restores it, so each dynamic resource adds one
+    more level of recursion to pickling a dict: about 1,000 resources into a program,
+    serializing the provider fails with RecursionError (and each one costs more than the
+    last until then). Restoring the two methods after each registration keeps it at one.
+    """
+    saved = {name: vars(pickle._Pickler)[name] for name in ("_batch_setitems", "save_dict")}
+    try:
+        yield
+    finally:
+        for name, method in saved.items():
+            setattr(pickle._Pickler, name, method)
 
 
 def _args_and_opts(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[CognitoPasswordResetArgs,
