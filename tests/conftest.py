@@ -61,6 +61,9 @@ class Mocks(pulumi.runtime.Mocks):
             # A pool id has the shape CognitoPasswordReset checks: region, underscore, alphanumerics.
             resource_id = "us-east-1_" + "".join(c for c in args.name if c.isalnum())
             outputs.setdefault("arn", f"arn:aws:cognito-idp:us-east-1:123456789012:userpool/{resource_id}")
+        if args.typ == "pulumi-python:dynamic/cognito:CognitoPasswordReset" and args.inputs.get("reset_on_create"):
+            # What the provider's create returns after a reset (create never runs under mocks).
+            outputs.update(reset_at="2026-01-01T00:00:00Z", user_status="RESET_REQUIRED")
         if args.typ in ("aws:lambda/function:Function", "aws:iam/role:Role"):
             outputs.setdefault("name", args.name)  # AWS auto-names these when no name is given
         if args.typ == "aws:lambda/function:Function":

@@ -1,0 +1,128 @@
+"""stack.config: every bad key named once, with its fix; good config turned into accounts."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from stack import config as sc
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def load(values: dict[str, Any], *, password: bool = True) -> sc.StackConfig:
+    raw = {k: v if isinstance(v, str) else json.dumps(v) for k, v in values.items()}
+    return sc.load(raw.get, has_test_account_password=password)
+
+
+def problems(values: dict[str, Any], *, password: bool = True) -> tuple[str, ...]:
+    with pytest.raises(sc.StackConfigError) as caught:
+        load(values, password=password)
+    return caught.value.problems
+
+
+def test_pulumi_yaml_declares_the_same_types_and_defaults() -> None:
+    declared = yaml.safe_load((ROOT / "Pulumi.yaml").read_text())["config"]
+    for key, default in sc.STRING_DEFAULTS.items():
+        assert declared[key]["type"] == "string", key
+        assert str(declared[key]["default"]) == default, key
+    for key, default in sc.LIST_DEFAULTS.items():
+        assert declared[key]["type"] == "array" and declared[key]["items"] == {"type": "string"}, key
+        assert declared[key]["default"] == default, key
+
+
+def test_empty_config_means_the_defaults_and_no_accounts() -> None:
+    cfg = load({})
+    assert cfg.user_pool_name == "cognito-password-reset"
+    assert cfg.rotation_trigger == "initial"
+    assert cfg.accounts == ()
+
+
+def test_accounts_get_the_stack_wide_values_unless_overridden() -> None:
+    cfg = load({
+        "rotationTrigger": "2026-11-27", "resetTicket": "SEC-1", "locale": "en",
+        "testAccounts": [{"username": "qa-1", "email": "qa-1@example.com", "name": "QA One"}],
+        "existingUsers": ["carol", "dave"],
+        "accountOverrides": {"dave": {"rotationTrigger": "2026-12-01", "reason": "left the team"}},
+    })
+    accounts = {a.username: a for a in cfg.accounts}
+    assert list(accounts) == ["qa-1", "carol", "dave"]
+    qa = accounts["qa-1"]
+    assert (qa.create, qa.email, qa.name) == (True, "qa-1@example.com", "QA One")
+    assert accounts["carol"].create is False and accounts["carol"].email is None
+    assert qa.rotation_trigger == accounts["carol"].rotation_trigger == "2026-11-27"
+    assert accounts["dave"].rotation_trigger == "2026-12-01"
+    default_metadata = {"reason": "scheduled password rotation", "ticket": "SEC-1", "locale": "en"}
+    assert accounts["carol"].client_metadata == default_metadata
+    assert accounts["dave"].client_metadata == {**default_metadata, "reason": "left the team"}
+
+
+def test_empty_metadata_values_are_left_out() -> None:
+    (account,) = load({"existingUsers": ["carol"], "resetReason": "", "locale": "de"}).accounts
+    assert account.client_metadata == {"locale": "de"}
+
+
+def test_every_problem_is_reported_at_once_naming_its_key() -> None:
+    found = problems({
+        "rotationTrigger": ["a"],
+        "testAccounts": [{"username": "qa-1"}, {"email": "x@example.com"}, "qa-3",
+                         {"username": "qa-4", "email": "not-an-address", "emial": "typo"}],
+        "existingUsers": ["carol", 7, "carol"],
+        "accountOverrides": {"zed": {}, "carol": {"rotationTrigger": 5, "colour": "red"}},
+    })
+    assert found == (
+        "Stack config rotationTrigger must be a string but is a list; set it with "
+        "`pulumi config set rotationTrigger <text>`.",
+        "Stack config testAccounts[0].email is missing; give every test account an email address (Cognito "
+        "marks it verified and sends the reset code there).",
+        "Stack config testAccounts[1].username is missing; give every test account a username.",
+        "Stack config testAccounts[2] must be a map with username and email but is a string.",
+        "Stack config testAccounts[3].emial is not a test-account field; use username, email, name.",
+        "Stack config testAccounts[3].email is not an email address; use the form name@example.com.",
+        "Stack config existingUsers[1] must be a string but is a number; quote it in Pulumi.<stack>.yaml.",
+        "Stack config existingUsers[2] repeats the account 'carol'; list each account once, in testAccounts "
+        "or existingUsers.",
+        "Stack config accountOverrides.zed names no account in testAccounts or existingUsers; add the account "
+        "there or remove the override (usernames are case-sensitive).",
+        "Stack config accountOverrides.carol.rotationTrigger must be a string but is a number; quote it in "
+        "Pulumi.<stack>.yaml.",
+        "Stack config accountOverrides.carol.colour is not something an override can set; use rotationTrigger, "
+        "reason, ticket, supportContact, locale.",
+    )
+
+
+def test_an_account_in_both_lists_is_a_problem() -> None:
+    found = problems({"testAccounts": [{"username": "carol", "email": "c@example.com"}], "existingUsers": ["carol"]})
+    assert found == ("Stack config existingUsers[0] repeats the account 'carol'; list each account once, in "
+                     "testAccounts or existingUsers.",)
+
+
+@pytest.mark.parametrize(("key", "value", "expected"), [
+    ("testAccounts", {"username": "x"}, "Stack config testAccounts must be a list but is a map"),
+    ("existingUsers", "[not json", "Stack config existingUsers must be a list but is not valid YAML/JSON"),
+    ("accountOverrides", ["carol"], "Stack config accountOverrides must be a map but is a list"),
+    ("accountOverrides", {"carol": "2026"}, "Stack config accountOverrides.carol must be a map"),
+    ("rotationTrigger", "  ", "Stack config rotationTrigger is empty"),
+    ("locale", {"de": True}, "Stack config locale must be a string but is a map"),
+])
+def test_wrong_shapes_name_the_key(key: str, value: Any, expected: str) -> None:
+    found = problems({"existingUsers": ["carol"], key: value})
+    assert len(found) == 1 and found[0].startswith(expected)
+
+
+def test_test_accounts_need_the_password_key() -> None:
+    found = problems({"testAccounts": [{"username": "qa", "email": "qa@example.com"}]}, password=False)
+    assert found == ("Stack config testAccountPassword is missing but testAccounts needs it; set the test "
+                     "accounts' initial password with `pulumi config set --secret testAccountPassword "
+                     "<password>` (it must meet the pool's password policy).",)
+    assert load({"existingUsers": ["carol"]}, password=False).accounts  # existing users need no password
+
+
+def test_problems_never_quote_values() -> None:
+    secret = "ticket-text-that-may-be-private"
+    found = problems({"existingUsers": ["carol"], "accountOverrides": {"carol": {"ticket": [secret]}}})
+    assert found and all(secret not in p for p in found)
