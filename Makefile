@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: test lint typecheck unit venv clean
+.PHONY: test lint typecheck unit venv clean bench
 
 venv: $(STAMP)
 
@@ -26,5 +26,17 @@ unit: $(STAMP)
 
 test: lint typecheck unit
 
+# Throughput and cost against the alternatives (README, "Performance"); not part of `make test`.
+# Its tools (the AWS CLI, py-spy) live in bench/.venv; if they cannot be installed, the bench
+# still runs and says which path it skipped.
+BENCH_STAMP := bench/.venv/.installed
+
+$(BENCH_STAMP): bench/requirements.txt
+	-$(PYTHON) -m venv bench/.venv && bench/.venv/bin/python -m pip install --quiet --disable-pip-version-check \
+		-r bench/requirements.txt && touch $(BENCH_STAMP)
+
+bench: $(STAMP) $(BENCH_STAMP)
+	$(PY) -m bench.bench
+
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) bench/.venv .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,121 @@
+"""``make bench``: CognitoPasswordReset against the other ways to reset many Cognito users.
+
+One run, one moto server on 127.0.0.1, six measurements (see README, "Performance"):
+  1. the real provider host over gRPC, 4 calls in flight, limiter off
+  2. a provider host running a minimal provider (the SDK host's own cost)
+  3. a plain boto3 loop, one reused client, 4 threads
+  4. the AWS CLI per reset, direct and through ``sh -c`` (a command.local.Command per user)
+  5. registering 1,000 and 5,000 resources under mocks, against aws.cognito.User
+  6. the provider host's resident memory over 5,000 resets
+Paths 1-3 run in rotating order over several rounds on fresh moto state; medians are quoted.
+Prints a table and writes bench/results.json (not committed: numbers of one machine).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import platform
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+from pulumi.dynamic.dynamic import serialize_provider
+
+from dynamic_providers.provider import CognitoPasswordResetProvider
+from dynamic_providers.ratelimit import CONFIG_KEY
+
+from . import paths
+from .driver import HostClient, stack_config
+from .minimal_provider import MinimalResetProvider
+from .procs import ROOT, moto_server, provider_host, scratch_dir
+from .report import evaluate, table
+
+HOST_PATHS = ("provider", "minimal", "boto3")
+
+
+def host_env() -> dict[str, str]:
+    """The provider host's environment: no real AWS reachable, nothing from the caller's profile."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update(paths.CREDENTIALS, AWS_EC2_METADATA_DISABLED="true", PULUMI_PROJECT="bench")
+    return env
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--n", type=int, default=500, help="resets per run of paths 1-3")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of paths 1-3, in rotating order")
+    parser.add_argument("--cli-runs", type=int, default=10, help="AWS CLI resets to take the median of")
+    parser.add_argument("--memory-resets", type=int, default=5000, help="resets for the host memory figure")
+    parser.add_argument("--register", type=int, nargs="*", default=[1000, 5000], help="resources to register")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results.json")
+    args = parser.parse_args()
+
+    results: dict[str, Any] = {
+        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "cpu_count": os.cpu_count(), "python": platform.python_version(), "pulumi": version("pulumi"),
+        "n": args.n, "rounds": args.rounds,
+    }
+    env = host_env()
+    with scratch_dir() as tmp, moto_server(Path(tmp)) as moto:
+        off = stack_config(moto.url, {CONFIG_KEY: "0"})
+        with provider_host(Path(tmp), "provider", env) as real, provider_host(Path(tmp), "minimal", env) as minimal:
+            drivers = {"provider": HostClient(real.port, serialize_provider(CognitoPasswordResetProvider())),
+                       "minimal": HostClient(minimal.port, serialize_provider(MinimalResetProvider()))}
+            hosts = {"provider": real, "minimal": minimal}
+            for d in drivers.values():
+                d.configure(off)
+            pool, users = paths.fresh_users(moto, 8, "warm")
+            for d in drivers.values():  # first calls: unpickle + configure the provider, build the client
+                d.reset_all(pool, users)
+
+            runs: list[dict[str, Any]] = []
+            for r in range(args.rounds):
+                order = HOST_PATHS[r % 3:] + HOST_PATHS[:r % 3]
+                for name in order:
+                    pool, users = paths.fresh_users(moto, args.n)
+                    if name == "boto3":
+                        run = paths.boto3_loop(moto, pool, users)
+                    else:
+                        run = paths.through_host(name, hosts[name], drivers[name], moto, pool, users)
+                    runs.append({"round": r, **run.as_dict()})
+                    print(f"  round {r + 1} {name:8s} {run.per_second:7.1f} resets/s", flush=True)
+            results["runs"] = runs
+
+            pool, users = paths.fresh_users(moto, 20, "cli")
+            aws, where = paths.find_aws_cli()
+            if aws is None:
+                results["cli"] = {"skipped": where}
+                print(f"  AWS CLI: skipped: {where}", flush=True)
+            else:
+                k = args.cli_runs
+                results["cli"] = {"from": where,
+                                  "direct_s": paths.cli_per_reset(aws, moto, pool, users[:k], shell=False),
+                                  "shell_s": paths.cli_per_reset(aws, moto, pool, users[k:2 * k], shell=True)}
+            for d in drivers.values():
+                d.close()
+
+        with provider_host(Path(tmp), "memory", env) as host:
+            driver = HostClient(host.port, serialize_provider(CognitoPasswordResetProvider()))
+            driver.configure(off)
+            pool, users = paths.fresh_users(moto, args.n)
+            samples = paths.host_memory(host, driver, pool, users, args.memory_resets, every=args.n)
+            results["host_memory"] = [{"resets": done, "rss_bytes": rss} for done, rss in samples]
+            driver.close()
+
+    results["register"] = []
+    for n in args.register:
+        for kind in ("reset", "user"):
+            results["register"].append(paths.register(kind, n))
+            print(f"  registered {n} {kind}", flush=True)
+
+    results["summary"] = evaluate(results)
+    args.out.write_text(json.dumps(results, indent=2) + "\n")
+    print(table(results))
+    print(f"\nwrote {args.out.relative_to(ROOT) if args.out.is_relative_to(ROOT) else args.out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,39 @@
+"""The least a dynamic provider can do for a reset: the floor the provider host sets by itself.
+
+One client, built once in ``configure()``; Create makes one AdminResetUserPassword and hands
+the inputs back as outputs. No validation, no error translation, no rate limit. The benchmark
+runs it in a provider host of its own, next to the real provider, to tell the SDK host's cost
+(which no provider can remove) from the provider's own.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import boto3
+from botocore.config import Config
+from pulumi.dynamic import ConfigureRequest, CreateResult, ResourceProvider
+
+
+class MinimalResetProvider(ResourceProvider):
+    """Inputs in, one AdminResetUserPassword, inputs out."""
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        pass
+
+    def configure(self, req: ConfigureRequest) -> None:
+        endpoints = json.loads(req.config.get("aws:endpoints"))
+        self._client = boto3.session.Session(
+            aws_access_key_id=req.config.get("aws:accessKey"),
+            aws_secret_access_key=req.config.get("aws:secretKey"),
+        ).client("cognito-idp", region_name=req.config.get("aws:region"),
+                 endpoint_url=endpoints[0]["cognitoidp"],
+                 config=Config(retries={"mode": "standard", "total_max_attempts": 10}))
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        self._client.admin_reset_user_password(UserPoolId=props["user_pool_id"], Username=props["username"])
+        return CreateResult(f"{props['user_pool_id']}/{props['username']}", props)
