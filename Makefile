@@ -38,5 +38,22 @@ $(BENCH_STAMP): bench/requirements.txt
 bench: $(STAMP) $(BENCH_STAMP)
 	$(PY) -m bench.bench
 
+# The stack against a local AWS emulator (README, "Run the stack locally"): scripts/local.py.
+# The Pulumi CLI is checked before anything else (even building .venv), and a machine without
+# it gets the script's one-line message as make's error. (`|| true`: make's $(shell) prints a
+# command's output itself when the command exits 127.)
+STACK_GOALS := $(filter up preview destroy down,$(MAKECMDGOALS))
+ifneq ($(STACK_GOALS),)
+PULUMI_MISSING := $(shell $(PYTHON) scripts/local.py require-cli $(firstword $(STACK_GOALS)) 2>&1 || true)
+ifneq ($(PULUMI_MISSING),)
+$(error $(PULUMI_MISSING))
+endif
+endif
+
+.PHONY: up preview destroy down
+
+up preview destroy down: $(STAMP)
+	@$(PY) scripts/local.py $@
+
 clean:
 	rm -rf $(VENV) bench/.venv .pytest_cache .mypy_cache .ruff_cache
