@@ -1,0 +1,240 @@
+"""make up / preview / destroy / down (scripts/local.py).
+
+Without the Pulumi CLI: the real path users meet first, through make. With it: a stand-in
+``pulumi`` (tests/local/fake_pulumi.py) records what the script asks of the CLI, while the
+script starts, reuses and stops a real moto server on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import stat
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SCRIPT = ROOT / "scripts" / "local.py"
+INSTALL_URL = "https://www.pulumi.com/docs/install/"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def listening(port: int) -> bool:
+    with socket.socket() as s:
+        s.settimeout(0.5)
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # A stopped child of nobody we know may linger as a zombie: ps says so.
+    state = subprocess.run(["ps", "-o", "stat=", "-p", str(pid)], capture_output=True, text=True).stdout.strip()
+    return bool(state) and not state.startswith("Z")
+
+
+def path_without_pulumi() -> str:
+    return os.pathsep.join(d for d in os.environ.get("PATH", "").split(os.pathsep)
+                           if d and not (Path(d) / "pulumi").exists())
+
+
+@pytest.mark.parametrize("goal", ["up", "preview", "destroy", "down"])
+def test_without_the_cli_make_says_how_to_install_it_within_a_second(goal: str, tmp_path: Path) -> None:
+    port = free_port()
+    state = tmp_path / "state"
+    env = {**os.environ, "PATH": path_without_pulumi(), "LOCAL_STATE_DIR": str(state), "MOTO_PORT": str(port)}
+    assert shutil.which("pulumi", path=env["PATH"]) is None
+
+    started = time.monotonic()
+    result = subprocess.run(["make", "--no-print-directory", goal], cwd=ROOT, env=env, capture_output=True,
+                            text=True, timeout=30)
+    elapsed = time.monotonic() - started
+
+    output = (result.stdout + result.stderr).strip()
+    assert result.returncode != 0
+    assert len(output.splitlines()) == 1, output
+    assert "The Pulumi CLI is not installed" in output and INSTALL_URL in output and f"make {goal}" in output
+    assert elapsed < 1.0
+    assert not state.exists()  # no PID file, no backend: nothing was started
+    assert not listening(port)
+
+
+def test_the_script_alone_exits_127_with_the_same_line(tmp_path: Path) -> None:
+    env = {**os.environ, "PATH": path_without_pulumi(), "LOCAL_STATE_DIR": str(tmp_path / "state")}
+    started = time.monotonic()
+    result = subprocess.run([sys.executable, str(SCRIPT), "up"], env=env, capture_output=True, text=True, timeout=30)
+
+    assert time.monotonic() - started < 1.0
+    assert result.returncode == 127
+    assert result.stdout == ""
+    assert result.stderr.count("\n") == 1 and INSTALL_URL in result.stderr
+    assert not (tmp_path / "state").exists()
+
+
+class Local:
+    """The script run with a stand-in pulumi first on PATH, in a private state folder."""
+
+    def __init__(self, tmp: Path, stack: str) -> None:
+        self.state = tmp / "state"
+        self.fake = tmp / "fake"
+        self.port = free_port()
+        self.stack = stack
+        bin_dir = tmp / "bin"
+        bin_dir.mkdir(parents=True)
+        stub = bin_dir / "pulumi"
+        stub.write_text(f"#!{sys.executable}\n" + (Path(__file__).parent / "fake_pulumi.py").read_text())
+        stub.chmod(stub.stat().st_mode | stat.S_IXUSR)
+        self.env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}", "STACK": stack,
+                    "LOCAL_STATE_DIR": str(self.state), "MOTO_PORT": str(self.port), "FAKE_PULUMI_DIR": str(self.fake),
+                    "AWS_PROFILE": "must-not-leak"}
+        self.env.pop("PULUMI_CONFIG_PASSPHRASE", None)
+        self.env.pop("PULUMI_CONFIG_PASSPHRASE_FILE", None)
+
+    def run(self, action: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([str(ROOT / ".venv" / "bin" / "python"), str(SCRIPT), action], cwd=ROOT, env=self.env,
+                              capture_output=True, text=True, timeout=90)
+
+    def calls(self) -> list[dict[str, Any]]:
+        path = self.fake / "calls.jsonl"
+        return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
+
+    def config(self) -> dict[str, str]:
+        return json.loads((self.fake / "config.json").read_text())  # type: ignore[no-any-return]
+
+    def pid(self) -> int | None:
+        path = self.state / "moto.pid"
+        return int(path.read_text()) if path.exists() else None
+
+
+@pytest.fixture
+def local(tmp_path: Path) -> Iterator[Callable[[str], Local]]:
+    made: list[Local] = []
+
+    def make(stack: str) -> Local:
+        made.append(Local(tmp_path / stack, stack))
+        return made[-1]
+
+    yield make
+    # Whatever happened, stop every emulator a test started, by its PID.
+    for m in made:
+        pid = m.pid()
+        if pid is not None and alive(pid):
+            os.kill(pid, signal.SIGKILL)
+
+
+def test_make_up_twice_reuses_the_emulator_and_rewrites_nothing_new_then_down_stops_it(
+        local: Callable[[str], Local]) -> None:
+    run = local("pytest-local")
+
+    first = run.run("up")
+    assert first.returncode == 0, first.stderr
+    pid = run.pid()
+    assert pid is not None and alive(pid)
+    endpoint = f"http://127.0.0.1:{run.port}"
+    with urllib.request.urlopen(f"{endpoint}/moto-api/data.json", timeout=5) as response:
+        assert response.status == 200
+    calls = run.calls()
+    argvs = [c["argv"] for c in calls]
+    assert argvs[0] == ["stack", "select", "--create", "pytest-local"]
+    assert argvs[-1] == ["up", "--yes", "--refresh", "--stack", "pytest-local"]
+    assert calls[-1]["emulator_answered"] is True
+    config = run.config()
+    assert {k: v for k, v in config.items() if k.startswith("aws:endpoints")} == {
+        f"aws:endpoints[0].{service}": endpoint for service in ("cognitoidp", "iam", "lambda", "sts")}
+    assert config["aws:region"] == "us-east-1"
+    for flag in ("skipCredentialsValidation", "skipRequestingAccountId", "skipMetadataApiCheck"):
+        assert config[f"aws:{flag}"] == "true"
+    assert config["aws:accessKey"] == config["aws:secretKey"] == "test"
+    assert config["testAccounts[0].username"] == "qa-alice"
+    assert config["testAccounts[1].email"] == "qa-bob@example.com"
+    password = config["testAccountPassword"]
+    assert ["config", "set", "--secret", "--stack", "pytest-local", "testAccountPassword", password] in argvs
+    assert password not in first.stdout + first.stderr  # the secret is not echoed
+    backend = f"file://{run.state / 'pulumi'}"
+    for call in calls:
+        assert call["env"]["PULUMI_BACKEND_URL"] == backend
+        assert call["env"]["PULUMI_CONFIG_PASSPHRASE"]
+        assert call["env"]["AWS_PROFILE"] is None
+
+    second = run.run("up")
+    assert second.returncode == 0, second.stderr
+    assert run.pid() == pid and alive(pid)  # the same emulator, with the first run's resources
+    assert "already running" in second.stdout
+    assert run.config() == config  # same values: no config change, so no provider change
+    again = [c["argv"] for c in run.calls()[len(calls):]]
+    assert not any(a[:3] == ["config", "set", "--secret"] for a in again)  # the password is kept
+    assert not any(arg.startswith("testAccounts[") for a in again for arg in a)  # accounts are not re-seeded
+    assert again[-1] == ["up", "--yes", "--refresh", "--stack", "pytest-local"]
+
+    down = run.run("down")
+    assert down.returncode == 0, down.stderr
+    assert run.calls()[-1]["argv"] == ["destroy", "--yes", "--refresh", "--stack", "pytest-local"]
+    assert run.calls()[-1]["emulator_answered"] is True  # destroyed while the emulator still ran
+    deadline = time.monotonic() + 10
+    while alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not alive(pid)
+    assert run.pid() is None and not listening(run.port)
+
+
+def test_preview_shows_the_diff_against_a_refreshed_state(local: Callable[[str], Local]) -> None:
+    run = local("pytest-preview")
+    result = run.run("preview")
+    assert result.returncode == 0, result.stderr
+    assert run.calls()[-1]["argv"] == ["preview", "--refresh", "--diff", "--stack", "pytest-preview"]
+    assert run.calls()[-1]["emulator_answered"] is True
+    assert run.run("down").returncode == 0
+
+
+def test_down_without_a_stack_only_stops_what_is_running(local: Callable[[str], Local]) -> None:
+    run = local("pytest-nothing")
+    result = run.run("down")
+    assert result.returncode == 0, result.stderr
+    assert [c["argv"][:2] for c in run.calls()] == [["stack", "select"]]  # no destroy, no stack created
+    assert run.pid() is None and not listening(run.port)
+
+
+def test_a_port_taken_by_someone_else_is_named(local: Callable[[str], Local]) -> None:
+    run = local("pytest-busy")
+    with socket.socket() as other:
+        other.bind(("127.0.0.1", run.port))
+        other.listen()
+        result = run.run("up")
+    assert result.returncode == 1
+    assert f"port {run.port} on 127.0.0.1 is in use" in result.stderr and "MOTO_PORT" in result.stderr
+    assert run.calls() == [] and run.pid() is None
+
+
+def test_a_stack_configured_for_aws_gets_no_emulator(local: Callable[[str], Local]) -> None:
+    stack = f"pytest-aws-{os.getpid()}"
+    stack_file = ROOT / f"Pulumi.{stack}.yaml"
+    stack_file.write_text("config:\n  aws:region: eu-west-1\n  aws:profile: platform\n")
+    try:
+        run = local(stack)
+        run.env["PULUMI_CONFIG_PASSPHRASE"] = "the-team-one"
+        result = run.run("up")
+    finally:
+        stack_file.unlink()
+    assert result.returncode == 0, result.stderr
+    argvs = [c["argv"] for c in run.calls()]
+    assert argvs == [["stack", "select", "--create", stack], ["up", "--yes", "--refresh", "--stack", stack]]
+    assert run.pid() is None and not listening(run.port)
+    assert run.calls()[-1]["env"]["AWS_PROFILE"] == "must-not-leak"  # a real target keeps the user's profile
+    assert run.calls()[-1]["env"]["PULUMI_CONFIG_PASSPHRASE"] == "the-team-one"
