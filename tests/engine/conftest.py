@@ -1,0 +1,102 @@
+"""Fixtures for engine-level tests: moto server, the fault proxy, provider hosts, declared goals.
+
+    def test_x(pool, proxy, launch, declare):
+        pool.user("alice")
+        stack = launch(proxy.url).stack           # a host configured with aws:endpoints -> proxy
+        stack.up(declare("r", user_pool_id=pool.id, username="alice"))
+
+Every process is stopped by PID at teardown, whatever the test did.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .faultproxy import FaultProxy
+from .harness import Engine, Goal, Stack, stack_config
+from .harness import declare as declare_goal
+from .servers import Host, Moto, Pool, host_env, new_pool, start_host, start_moto
+
+
+@pytest.fixture(scope="session")
+def moto(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Moto]:
+    """One moto server for the session (its state is reset by ``pool``)."""
+    server = start_moto(tmp_path_factory.mktemp("moto"))
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def pool(moto: Moto) -> Pool:
+    """A fresh user pool in a freshly reset moto."""
+    moto.reset()
+    return new_pool(moto)
+
+
+@pytest.fixture
+def proxy(moto: Moto) -> Iterator[FaultProxy]:
+    """A fault proxy in front of moto, forwarding everything until a test sets ``proxy.policy``."""
+    with FaultProxy(upstream=moto.url) as server:
+        yield server
+
+
+@dataclass
+class Launched:
+    """A provider host, configured, and a stack state driven through it."""
+
+    host: Host
+    engine: Engine
+    stack: Stack
+
+    def stderr(self) -> str:
+        return self.host.process.stderr_text()
+
+
+Launch = Callable[..., Launched]
+
+
+@pytest.fixture
+def launch(tmp_path: Path) -> Iterator[Launch]:
+    """Start a provider host and configure it: ``launch(endpoint, config=..., env=..., credentials=...)``.
+
+    ``endpoint`` goes into aws:endpoints (None: no endpoint config); ``config`` adds stack config
+    keys, ``secret_config`` names those sent as secrets; ``env`` adds host environment variables
+    (e.g. ``{"AWS_MAX_ATTEMPTS": "2"}``); ``credentials=False`` starts it without AWS keys.
+    Each call starts a new host: the host configures a provider once per process.
+    """
+    started: list[Launched] = []
+
+    def start(endpoint: str | None, *, config: Mapping[str, str] | None = None, secret_config: Collection[str] = (),
+              env: Mapping[str, str] | None = None, credentials: bool = True) -> Launched:
+        logs = tmp_path / f"host-{len(started)}"
+        host = start_host(logs, env=host_env(logs / "home", credentials=credentials, extra=env))
+        try:
+            engine = Engine(host.address)
+        except BaseException:
+            host.stop()
+            raise
+        launched = Launched(host, engine, Stack(engine))
+        started.append(launched)
+        engine.start(stack_config(endpoint, **(config or {})), secret_config)
+        return launched
+
+    try:
+        yield start
+    finally:
+        for launched in started:
+            launched.engine.close()
+            launched.host.stop()
+
+
+@pytest.fixture
+def declare(mocks: Any) -> Callable[..., Goal]:
+    """``declare(name, **kwargs)``: the Goal a program declaring ``CognitoPasswordReset(name, **kwargs)``
+    registers, taken from the session's Pulumi mocks."""
+    return lambda name, **kwargs: declare_goal(mocks, name, **kwargs)

@@ -1,0 +1,161 @@
+"""The two servers engine-level tests run: moto server (the Cognito endpoint) and the real
+Pulumi dynamic provider host (``python -m pulumi.dynamic``), each a subprocess stopped by PID.
+
+The host is started the way the Pulumi CLI starts it (``pulumi-resource-pulumi-python`` execs
+``python -u -m pulumi.dynamic`` with the project root as working directory), but with a clean
+environment: only what the CLI passes on (PATH, a HOME) plus fake AWS keys, so no developer
+credentials, profile or ``~/.aws`` can leak in. Its gRPC port is the first line on its stdout.
+"""
+
+from __future__ import annotations
+
+import sys
+import urllib.request
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import boto3
+
+from .processes import LOCALHOST, Process, accepts_connections, free_port, poll, start
+
+ROOT = Path(__file__).resolve().parents[2]
+"""The project root: where Pulumi.yaml is, and the provider host's working directory."""
+
+REGION = "us-east-1"
+PASSWORD = "Passw0rd!Passw0rd"
+START_TIMEOUT = 30.0
+
+FAKE_KEYS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
+
+
+def host_env(home: Path, *, credentials: bool = True, extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The provider host's environment: PATH, an empty HOME, no instance-metadata look-ups, fake keys.
+
+    ``credentials=False`` leaves the keys out (the "no credentials" case); ``extra`` adds or
+    overrides variables, such as ``AWS_MAX_ATTEMPTS``.
+    """
+    home.mkdir(parents=True, exist_ok=True)
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(home),
+        "LANG": "C.UTF-8",
+        "PULUMI_PROJECT": "cognito-password-reset",
+        "AWS_EC2_METADATA_DISABLED": "true",
+    }
+    if credentials:
+        env.update(FAKE_KEYS)
+    env.update(extra or {})
+    return env
+
+
+@dataclass
+class Host:
+    """A running provider host: its process and gRPC address."""
+
+    process: Process
+    port: int
+
+    @property
+    def address(self) -> str:
+        return f"{LOCALHOST}:{self.port}"
+
+    def stop(self) -> None:
+        self.process.stop()
+
+
+def start_host(logs: Path, *, env: Mapping[str, str]) -> Host:
+    """Start ``python -u -m pulumi.dynamic`` in the project root and read its port."""
+    process = start("provider-host", [sys.executable, "-u", "-m", "pulumi.dynamic"], cwd=ROOT, env=env, logs=logs)
+    try:
+        def port() -> int | None:
+            process.require_alive()
+            first, newline, _ = process.stdout_text().partition("\n")
+            return int(first) if newline else None
+
+        return Host(process, poll(port, timeout=START_TIMEOUT, what="provider host port"))
+    except BaseException:
+        process.stop()
+        raise
+
+
+@dataclass
+class Moto:
+    """A running moto server and a boto3 client for arranging users (never used by the provider)."""
+
+    process: Process
+    port: int
+
+    @property
+    def url(self) -> str:
+        return f"http://{LOCALHOST}:{self.port}"
+
+    def client(self) -> Any:
+        return boto3.client("cognito-idp", region_name=REGION, endpoint_url=self.url,
+                            aws_access_key_id="testing", aws_secret_access_key="testing")
+
+    def reset(self) -> None:
+        """Forget every pool and user (``POST /moto-api/reset``)."""
+        request = urllib.request.Request(f"{self.url}/moto-api/reset", data=b"", method="POST")
+        with urllib.request.urlopen(request, timeout=10) as response:
+            response.read()
+
+    def stop(self) -> None:
+        self.process.stop()
+
+
+def start_moto(logs: Path) -> Moto:
+    """Start moto server on a free 127.0.0.1 port and wait until it answers."""
+    port = free_port()
+    env = host_env(logs / "moto-home")
+    process = start("moto", [sys.executable, "-m", "moto.server", "-H", LOCALHOST, "-p", str(port)],
+                    cwd=ROOT, env=env, logs=logs)
+    try:
+        def ready() -> bool | None:
+            process.require_alive()
+            return accepts_connections(port)
+
+        poll(ready, timeout=START_TIMEOUT, what="moto server")
+        return Moto(process, port)
+    except BaseException:
+        process.stop()
+        raise
+
+
+@dataclass
+class Pool:
+    """A user pool in moto, with helpers to put users in the states a scenario needs."""
+
+    client: Any
+    id: str
+
+    def user(self, username: str, *, verified: bool = True, confirmed: bool = True, enabled: bool = True) -> str:
+        attrs = [{"Name": "email", "Value": f"{username}@example.com"},
+                 {"Name": "email_verified", "Value": "true" if verified else "false"}]
+        self.client.admin_create_user(UserPoolId=self.id, Username=username, UserAttributes=attrs,
+                                      MessageAction="SUPPRESS")
+        if confirmed:
+            self.client.admin_set_user_password(UserPoolId=self.id, Username=username, Password=PASSWORD,
+                                                Permanent=True)
+        if not enabled:
+            self.disable(username)
+        return username
+
+    def status(self, username: str) -> str:
+        return str(self.client.admin_get_user(UserPoolId=self.id, Username=username)["UserStatus"])
+
+    def disable(self, username: str) -> None:
+        self.client.admin_disable_user(UserPoolId=self.id, Username=username)
+
+    def enable(self, username: str) -> None:
+        self.client.admin_enable_user(UserPoolId=self.id, Username=username)
+
+    def delete(self, username: str) -> None:
+        self.client.admin_delete_user(UserPoolId=self.id, Username=username)
+
+
+def new_pool(moto: Moto, name: str = "pool") -> Pool:
+    client = moto.client()
+    return Pool(client, client.create_user_pool(PoolName=name)["UserPool"]["Id"])
+
