@@ -153,11 +153,22 @@ def _our_pid(s: Settings) -> int | None:
 
 
 def _answers(s: Settings) -> bool:
+    # /moto-api/config is small and cheap; data.json dumps every object (slow once the managed
+    # policies are loaded).
     try:
-        with urllib.request.urlopen(f"{s.endpoint}/moto-api/data.json", timeout=2) as response:
-            return bool(response.status == 200)
+        with urllib.request.urlopen(f"{s.endpoint}/moto-api/config", timeout=5) as response:
+            return response.status in (200, 201)
     except (urllib.error.URLError, OSError):
         return False
+
+
+def _wait_until_answers(s: Settings, process: subprocess.Popen[bytes] | None, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while not _answers(s):
+        if (process is not None and process.poll() is not None) or time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)
+    return True
 
 
 def _port_taken(port: int) -> bool:
@@ -166,11 +177,19 @@ def _port_taken(port: int) -> bool:
         return probe.connect_ex(("127.0.0.1", port)) == 0
 
 
+def emulator_env() -> dict[str, str]:
+    """moto's environment: the function's role attaches AWSLambdaBasicExecutionRole, an AWS
+    managed policy moto only knows when told to load them."""
+    return {**os.environ, "MOTO_IAM_LOAD_MANAGED_POLICIES": "true"}
+
+
 def ensure_emulator(s: Settings) -> None:
     """Reuse the moto server this script started, or start one and wait until it answers."""
-    if _our_pid(s) is not None and _answers(s):
-        print(f"Using the AWS emulator (moto) already running at {s.endpoint}.", flush=True)
-        return
+    if _our_pid(s) is not None:
+        if _wait_until_answers(s, None, START_TIMEOUT):
+            print(f"Using the AWS emulator (moto) already running at {s.endpoint}.", flush=True)
+            return
+        stop_emulator(s)  # ours, but not answering: start a fresh one
     s.pid_file.unlink(missing_ok=True)
     if _port_taken(s.port):
         raise Failure(f"port {s.port} on 127.0.0.1 is in use by a process this script did not start; "
@@ -182,19 +201,16 @@ def ensure_emulator(s: Settings) -> None:
         # A session of its own: Ctrl-C in the terminal stops pulumi, not the emulator; make down does.
         process = subprocess.Popen([str(s.python), "-m", "moto.server", "-H", "127.0.0.1", "-p", str(s.port)],
                                    stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                                   cwd=s.state_dir, start_new_session=True)
+                                   cwd=s.state_dir, start_new_session=True, env=emulator_env())
     s.pid_file.write_text(f"{process.pid}\n")
-    deadline = time.monotonic() + START_TIMEOUT
-    while not _answers(s):
+    if not _wait_until_answers(s, process, START_TIMEOUT):
         if process.poll() is not None:
             s.pid_file.unlink(missing_ok=True)
             raise Failure(f"the AWS emulator (moto) exited with code {process.returncode} while starting; "
                           f"see {s.log_file}")
-        if time.monotonic() > deadline:
-            stop_emulator(s)
-            raise Failure(f"the AWS emulator (moto) did not answer on {s.endpoint} within {START_TIMEOUT:.0f} s; "
-                          f"see {s.log_file}")
-        time.sleep(0.1)
+        stop_emulator(s)
+        raise Failure(f"the AWS emulator (moto) did not answer on {s.endpoint} within {START_TIMEOUT:.0f} s; "
+                      f"see {s.log_file}")
     print(f"Started the AWS emulator (moto) at {s.endpoint}, PID {process.pid} (log: {s.log_file}).", flush=True)
 
 

@@ -36,8 +36,8 @@ def emulator_answers(config: dict[str, str]) -> bool:
     if not endpoint:
         return False
     try:
-        with urllib.request.urlopen(f"{endpoint}/moto-api/data.json", timeout=2) as response:
-            return bool(response.status == 200)
+        with urllib.request.urlopen(f"{endpoint}/moto-api/config", timeout=5) as response:
+            return response.status in (200, 201)
     except OSError:
         return False
 

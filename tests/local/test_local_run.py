@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import boto3
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -104,12 +105,18 @@ class Local:
         self.env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}", "STACK": stack,
                     "LOCAL_STATE_DIR": str(self.state), "MOTO_PORT": str(self.port), "FAKE_PULUMI_DIR": str(self.fake),
                     "AWS_PROFILE": "must-not-leak"}
+        self.started: set[int] = set()
         self.env.pop("PULUMI_CONFIG_PASSPHRASE", None)
         self.env.pop("PULUMI_CONFIG_PASSPHRASE_FILE", None)
 
     def run(self, action: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([str(ROOT / ".venv" / "bin" / "python"), str(SCRIPT), action], cwd=ROOT, env=self.env,
-                              capture_output=True, text=True, timeout=90)
+        try:
+            return subprocess.run([str(ROOT / ".venv" / "bin" / "python"), str(SCRIPT), action], cwd=ROOT,
+                                  env=self.env, capture_output=True, text=True, timeout=90)
+        finally:
+            pid = self.pid()
+            if pid is not None:
+                self.started.add(pid)  # stopped by the fixture even if a later run loses the PID file
 
     def calls(self) -> list[dict[str, Any]]:
         path = self.fake / "calls.jsonl"
@@ -134,9 +141,9 @@ def local(tmp_path: Path) -> Iterator[Callable[[str], Local]]:
     yield make
     # Whatever happened, stop every emulator a test started, by its PID.
     for m in made:
-        pid = m.pid()
-        if pid is not None and alive(pid):
-            os.kill(pid, signal.SIGKILL)
+        for pid in m.started:
+            if alive(pid):
+                os.kill(pid, signal.SIGKILL)
 
 
 def test_make_up_twice_reuses_the_emulator_and_rewrites_nothing_new_then_down_stops_it(
@@ -148,8 +155,13 @@ def test_make_up_twice_reuses_the_emulator_and_rewrites_nothing_new_then_down_st
     pid = run.pid()
     assert pid is not None and alive(pid)
     endpoint = f"http://127.0.0.1:{run.port}"
-    with urllib.request.urlopen(f"{endpoint}/moto-api/data.json", timeout=5) as response:
-        assert response.status == 200
+    with urllib.request.urlopen(f"{endpoint}/moto-api/config", timeout=5) as response:
+        assert response.status in (200, 201)
+    # The stack's role attaches an AWS managed policy; the emulator must know it.
+    iam = boto3.client("iam", region_name="us-east-1", endpoint_url=endpoint)
+    iam.create_role(RoleName="probe", AssumeRolePolicyDocument="{}")
+    iam.attach_role_policy(RoleName="probe",
+                           PolicyArn="arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole")
     calls = run.calls()
     argvs = [c["argv"] for c in calls]
     assert argvs[0] == ["stack", "select", "--create", "pytest-local"]
