@@ -255,10 +255,11 @@ class Pulumi:
             env.setdefault("PULUMI_BACKEND_URL", s.backend_url)
         self.env = env
 
-    def run(self, *args: str, quiet: bool = False) -> subprocess.CompletedProcess[str]:
+    def run(self, *args: str, quiet: bool = False, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
         command = [self.executable, *args]
         if quiet:
-            return subprocess.run(command, cwd=ROOT, env=self.env, capture_output=True, text=True, check=False)
+            return subprocess.run(command, cwd=ROOT, env=self.env, capture_output=True, text=True, check=False,
+                                  input=stdin)
         process = subprocess.Popen(command, cwd=ROOT, env=self.env, text=True)
         try:
             process.wait()
@@ -267,8 +268,8 @@ class Pulumi:
             raise
         return subprocess.CompletedProcess(command, process.returncode)
 
-    def must(self, *args: str) -> None:
-        result = self.run(*args, quiet=True)
+    def must(self, *args: str, stdin: str | None = None) -> None:
+        result = self.run(*args, quiet=True, stdin=stdin)
         if result.returncode != 0:
             detail = (result.stderr or result.stdout).strip().splitlines()
             raise Failure(f"pulumi {args[0]} {args[1] if len(args) > 1 else ''} failed: "
@@ -302,7 +303,8 @@ def configure_local_stack(p: Pulumi) -> None:
     if not p.has_config("testAccountPassword"):
         # Random, and set once: a new password on every run would update the users each time.
         password = f"Local-{secrets.token_urlsafe(12)}-9a"
-        p.must("config", "set", "--secret", "--stack", s.stack, "testAccountPassword", password)
+        # On stdin, not in argv, where any local user's `ps` would see it.
+        p.must("config", "set", "--secret", "--stack", s.stack, "testAccountPassword", stdin=password)
 
 
 def main(argv: list[str]) -> int:

@@ -3,8 +3,9 @@
 It implements only the commands the script uses, with the CLI's documented behaviour reduced
 to what the script relies on: ``stack select [--create] NAME`` (fails for an unknown stack
 without --create), ``config get KEY`` (exit 1 when unset), ``config set-all --path
---plaintext k=v ...``, ``config set --secret KEY VALUE``, and ``up`` / ``preview`` /
-``destroy``, which only record that they ran and whether the emulator answered then.
+--plaintext k=v ...``, ``config set --secret KEY [VALUE]`` (the value from stdin when
+absent), and ``up`` / ``preview`` / ``destroy``, which only record that they ran and whether
+the emulator answered then.
 
 Its state lives in ``$FAKE_PULUMI_DIR``: ``config.json`` (flat path -> value) and
 ``calls.jsonl`` (one line per call: argv and the environment the script chose).
@@ -78,7 +79,9 @@ def main(argv: list[str]) -> int:
                 key, value = args[i + 1].split("=", 1)
                 config[key] = value
     elif args[:2] == ["config", "set"]:
-        key, value = [a for a in args[2:] if not a.startswith("--")]
+        positional = [a for a in args[2:] if not a.startswith("--")]
+        # Without a value on the command line, the CLI reads it from a piped stdin.
+        key, value = positional if len(positional) == 2 else (positional[0], sys.stdin.read())
         config[key] = value
     elif args[0] in ("up", "preview", "destroy"):
         call["emulator_answered"] = emulator_answers(config)
