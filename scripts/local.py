@@ -18,7 +18,7 @@ point at 127.0.0.1. For a local stack the script
   emulator it started, by PID.
 
 Any other stack is a real AWS target (see the README): no emulator, the stack's own config,
-``PULUMI_BACKEND_URL`` from the environment if set.
+and the user's own backend (``pulumi login`` or ``PULUMI_BACKEND_URL``) and passphrase.
 
 Every step that writes is idempotent, so ``make up`` twice in a row changes nothing the
 second time: the emulator is reused, config is rewritten with the same values, the password
@@ -251,8 +251,7 @@ class Pulumi:
                 env.setdefault("PULUMI_CONFIG_PASSPHRASE", LOCAL_PASSPHRASE)
             for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ENDPOINT_URL"):
                 env.pop(name, None)  # nothing may reach a real account from a local stack
-        else:
-            env.setdefault("PULUMI_BACKEND_URL", s.backend_url)
+        # A real target keeps the user's own backend (pulumi login, PULUMI_BACKEND_URL) and secrets.
         self.env = env
 
     def run(self, *args: str, quiet: bool = False, stdin: str | None = None) -> subprocess.CompletedProcess[str]:

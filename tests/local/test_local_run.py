@@ -108,6 +108,7 @@ class Local:
         self.started: set[int] = set()
         self.env.pop("PULUMI_CONFIG_PASSPHRASE", None)
         self.env.pop("PULUMI_CONFIG_PASSPHRASE_FILE", None)
+        self.env.pop("PULUMI_BACKEND_URL", None)
 
     def run(self, action: str) -> subprocess.CompletedProcess[str]:
         try:
@@ -252,3 +253,4 @@ def test_a_stack_configured_for_aws_gets_no_emulator(local: Callable[[str], Loca
     assert run.pid() is None and not listening(run.port)
     assert run.calls()[-1]["env"]["AWS_PROFILE"] == "must-not-leak"  # a real target keeps the user's profile
     assert run.calls()[-1]["env"]["PULUMI_CONFIG_PASSPHRASE"] == "the-team-one"
+    assert run.calls()[-1]["env"]["PULUMI_BACKEND_URL"] is None  # the user's own login decides
