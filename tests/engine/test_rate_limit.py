@@ -1,0 +1,77 @@
+"""The reset rate limit through the real provider host: a batch never outruns Cognito's quota.
+
+The host runs four calls at once in threads; the limiter is shared by all of them. The only
+timing assertion is the issue's lower bound (the limiter never lets the rate exceed its
+setting); how close to the ideal a run gets is the benchmark's business.
+"""
+
+from __future__ import annotations
+
+import time
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from dynamic_providers import CognitoPasswordReset
+from dynamic_providers.ratelimit import CONFIG_KEY
+
+from .conftest import Launch
+from .faultproxy import FaultProxy, quota
+from .harness import Goal, Step, program
+from .servers import Pool
+
+RESET = "AdminResetUserPassword"
+
+
+def users(pool: Pool, n: int) -> list[str]:
+    with ThreadPoolExecutor(4) as ex:
+        return list(ex.map(pool.user, [f"user{i:03d}" for i in range(n)]))
+
+
+def goals(mocks: Any, pool: Pool, usernames: list[str]) -> list[Goal]:
+    """One program declaring a reset per user, as a batch provisioning run would."""
+    return program(mocks, lambda: [CognitoPasswordReset(f"reset-{u}", user_pool_id=pool.id, username=u)
+                                   for u in usernames] and None)
+
+
+def statuses(pool: Pool) -> dict[str, str]:
+    pages = pool.client.get_paginator("list_users").paginate(UserPoolId=pool.id)
+    return {u["Username"]: u["UserStatus"] for page in pages for u in page["Users"]}
+
+
+def assert_all_created(results: dict[str, Step | Exception], n: int) -> None:
+    errors = {name: r for name, r in results.items() if isinstance(r, Exception)}
+    assert errors == {}
+    assert [r.op for r in results.values() if isinstance(r, Step)] == ["create"] * n
+
+
+def test_100_resets_at_20_per_second_take_at_least_4_5_s(pool: Pool, proxy: FaultProxy, launch: Launch,
+                                                         mocks: Any) -> None:
+    names = users(pool, 100)
+    batch = goals(mocks, pool, names)
+    stack = launch(proxy.url, config={CONFIG_KEY: "20"}).stack
+
+    start = time.monotonic()
+    results = stack.up_all(batch, parallel=16)
+    elapsed = time.monotonic() - start
+
+    assert_all_created(results, 100)
+    assert len(proxy.forwarded(RESET)) == 100
+    assert set(statuses(pool).values()) == {"RESET_REQUIRED"}
+    # 100 calls spaced 1/20 s apart span 4.95 s; the host's 4 threads must not go faster.
+    assert elapsed >= 4.5, f"100 resets at 20/s took only {elapsed:.2f} s"
+
+
+def test_300_resets_under_a_30_per_second_quota_surface_no_error(pool: Pool, proxy: FaultProxy, launch: Launch,
+                                                                mocks: Any) -> None:
+    names = users(pool, 300)
+    batch = goals(mocks, pool, names)
+    proxy.policy = quota(30, operations={RESET})  # Cognito's UserAccountRecovery quota, emulated
+    stack = launch(proxy.url).stack  # the default rate: the quota itself
+
+    results = stack.up_all(batch, parallel=16)
+
+    assert_all_created(results, 300)
+    assert set(statuses(pool).values()) == {"RESET_REQUIRED"}
+    assert len(proxy.forwarded(RESET)) == 300
+    # Held to the quota, the batch is never throttled at all (not merely retried into success).
+    assert proxy.faulted(RESET) == []
