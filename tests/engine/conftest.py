@@ -59,40 +59,51 @@ class Launched:
         return self.host.process.stderr_text()
 
 
+    def close(self) -> None:
+        self.engine.close()
+        self.host.stop()
+
+
+def launch_host(logs: Path, endpoint: str | None, *, config: Mapping[str, str] | None = None,
+                secret_config: Collection[str] = (), env: Mapping[str, str] | None = None,
+                credentials: bool = True) -> Launched:
+    """Start a provider host (logs and HOME under ``logs``), connect, and configure it with a stack
+    config whose aws:endpoints is ``endpoint``. The caller must ``close()`` it (fixtures do)."""
+    host = start_host(logs, env=host_env(logs / "home", credentials=credentials, extra=env))
+    try:
+        engine = Engine(host.address)
+        engine.start(stack_config(endpoint, **(config or {})), secret_config)
+    except BaseException:
+        host.stop()
+        raise
+    return Launched(host, engine, Stack(engine))
+
+
 Launch = Callable[..., Launched]
 
 
 @pytest.fixture
 def launch(tmp_path: Path) -> Iterator[Launch]:
-    """Start a provider host and configure it: ``launch(endpoint, config=..., env=..., credentials=...)``.
+    """``launch(endpoint, config=..., secret_config=..., env=..., credentials=...)`` -> Launched.
 
     ``endpoint`` goes into aws:endpoints (None: no endpoint config); ``config`` adds stack config
     keys, ``secret_config`` names those sent as secrets; ``env`` adds host environment variables
     (e.g. ``{"AWS_MAX_ATTEMPTS": "2"}``); ``credentials=False`` starts it without AWS keys.
-    Each call starts a new host: the host configures a provider once per process.
+    Each call starts a new host (a host configures a provider once per process); all are
+    stopped at teardown.
     """
     started: list[Launched] = []
 
-    def start(endpoint: str | None, *, config: Mapping[str, str] | None = None, secret_config: Collection[str] = (),
-              env: Mapping[str, str] | None = None, credentials: bool = True) -> Launched:
-        logs = tmp_path / f"host-{len(started)}"
-        host = start_host(logs, env=host_env(logs / "home", credentials=credentials, extra=env))
-        try:
-            engine = Engine(host.address)
-        except BaseException:
-            host.stop()
-            raise
-        launched = Launched(host, engine, Stack(engine))
+    def start(endpoint: str | None, **options: Any) -> Launched:
+        launched = launch_host(tmp_path / f"host-{len(started)}", endpoint, **options)
         started.append(launched)
-        engine.start(stack_config(endpoint, **(config or {})), secret_config)
         return launched
 
     try:
         yield start
     finally:
         for launched in started:
-            launched.engine.close()
-            launched.host.stop()
+            launched.close()
 
 
 @pytest.fixture

@@ -1,0 +1,92 @@
+"""Bad input through Check in the real host: each case is rejected naming the property, and the
+engine stops there, so nothing reaches Cognito (checked at the proxy in front of moto).
+
+Real Cognito rejects a malformed pool id with InvalidParameterException while moto answers
+ResourceNotFoundException; Check rejects both before any call, so neither difference shows here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+from .conftest import Launched, launch_host
+from .faultproxy import FaultProxy
+from .harness import CheckFailed, Goal, Stack
+from .servers import Moto, Pool
+
+CANARY = "canary-5ecret-in-metadata"
+OVER = 131_073  # one more than botocore's model allows for a ClientMetadata key or value
+
+# (case, fields replacing the valid ones, the property Check must name)
+BAD_INPUTS: list[tuple[str, dict[str, Any], str]] = [
+    ("pool id missing", {"user_pool_id": None}, "user_pool_id"),
+    ("pool id empty", {"user_pool_id": ""}, "user_pool_id"),
+    ("pool id without underscore", {"user_pool_id": "useast1AbCdEf123"}, "user_pool_id"),
+    ("pool id without suffix", {"user_pool_id": "us-east-1_"}, "user_pool_id"),
+    ("pool id with a space", {"user_pool_id": "us-east-1_AbC dEf"}, "user_pool_id"),
+    ("pool id with a slash", {"user_pool_id": "us-east-1_AbC/dEf"}, "user_pool_id"),
+    ("pool id oversized", {"user_pool_id": "us-east-1_" + "a" * 46}, "user_pool_id"),
+    ("pool id a number", {"user_pool_id": 123}, "user_pool_id"),
+    ("pool id a list", {"user_pool_id": ["us-east-1_AbCdEf123"]}, "user_pool_id"),
+    ("username missing", {"username": None}, "username"),
+    ("username empty", {"username": ""}, "username"),
+    ("username 129 chars", {"username": "a" * 129}, "username"),
+    ("username with a space", {"username": "alice smith"}, "username"),
+    ("username with a newline", {"username": "alice\n"}, "username"),
+    ("username a number", {"username": 42}, "username"),
+    ("username a map", {"username": {"name": "alice"}}, "username"),
+    ("metadata a string", {"client_metadata": "reason=rotation"}, "client_metadata"),
+    ("metadata a list", {"client_metadata": ["reason", "rotation"]}, "client_metadata"),
+    ("metadata value a number", {"client_metadata": {"ticket": 42}}, "client_metadata"),
+    ("metadata value a bool", {"client_metadata": {"notify": True}}, "client_metadata"),
+    ("metadata value a list", {"client_metadata": {"tags": [CANARY]}}, "client_metadata"),
+    ("metadata value a map", {"client_metadata": {"nested": {"secret": CANARY}}}, "client_metadata"),
+    ("metadata value over the limit", {"client_metadata": {"body": CANARY + "x" * OVER}}, "client_metadata"),
+    ("metadata key over the limit", {"client_metadata": {"k" * OVER: CANARY}}, "client_metadata"),
+    ("trigger a map", {"rotation_trigger": {"date": "2026-11-27"}}, "rotation_trigger"),
+    ("trigger a number", {"rotation_trigger": 20261127}, "rotation_trigger"),
+    ("trigger a list", {"rotation_trigger": ["t1"]}, "rotation_trigger"),
+    ("reset_on_create a string", {"reset_on_create": "yes"}, "reset_on_create"),
+    ("reset_on_create a number", {"reset_on_create": 1}, "reset_on_create"),
+]
+
+
+@pytest.fixture(scope="module")
+def checking(moto: Moto, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[FaultProxy, Launched]]:
+    """One proxy and one host for the whole matrix (Check needs no fresh host)."""
+    with FaultProxy(upstream=moto.url) as proxy:
+        launched = launch_host(tmp_path_factory.mktemp("check-host"), proxy.url)
+        try:
+            yield proxy, launched
+        finally:
+            launched.close()
+
+
+@pytest.mark.parametrize(("case", "fields", "prop"), BAD_INPUTS, ids=[c[0] for c in BAD_INPUTS])
+def test_bad_input_is_rejected_by_check_naming_the_property_and_reaches_no_aws(
+        case: str, fields: dict[str, Any], prop: str, pool: Pool, checking: tuple[FaultProxy, Launched],
+        declare: Callable[..., Goal]) -> None:
+    proxy, launched = checking
+    proxy.clear()
+    pool.user("alice")
+    stack = Stack(launched.engine)
+    # The registration of a valid program with one field changed on the wire: Python's type hints
+    # stop some of these values in the program (under mocks, when outputs resolve), but other
+    # languages, YAML programs and values computed in apply() send them to Check as they are.
+    goal = declare("bad", user_pool_id=pool.id, username="alice", client_metadata={"reason": "x"}).but(**fields)
+
+    with pytest.raises(CheckFailed) as failed:
+        stack.up(goal)
+
+    failures = failed.value.failures
+    assert [p for p, _ in failures] == [prop], failures
+    reason = failures[0][1]
+    assert reason.startswith(f"CognitoPasswordReset: {prop} "), reason
+    assert CANARY not in reason  # metadata values may be secret: never quoted
+    assert stack.resources == {}
+    assert proxy.requests == []
+    assert pool.status("alice") == "CONFIRMED"
+
