@@ -51,16 +51,24 @@ def alive(pid: int) -> bool:
     return bool(state) and not state.startswith("Z")
 
 
-def path_without_pulumi() -> str:
-    return os.pathsep.join(d for d in os.environ.get("PATH", "").split(os.pathsep)
-                           if d and not (Path(d) / "pulumi").exists())
+def path_without_pulumi(shims: Path) -> str:
+    """PATH minus every folder holding a ``pulumi``, plus links to the tools such a folder may
+    also hold (make, python3, ps), so the test means the same on a machine that has the CLI."""
+    kept = [d for d in os.environ.get("PATH", "").split(os.pathsep) if d and not (Path(d) / "pulumi").exists()]
+    shims.mkdir(exist_ok=True)
+    for tool in ("make", "python3", "ps"):
+        found = shutil.which(tool)
+        if found and not shutil.which(tool, path=os.pathsep.join(kept)):
+            (shims / tool).symlink_to(found)
+    return os.pathsep.join([str(shims), *kept])
 
 
 @pytest.mark.parametrize("goal", ["up", "preview", "destroy", "down"])
 def test_without_the_cli_make_says_how_to_install_it_within_a_second(goal: str, tmp_path: Path) -> None:
     port = free_port()
     state = tmp_path / "state"
-    env = {**os.environ, "PATH": path_without_pulumi(), "LOCAL_STATE_DIR": str(state), "MOTO_PORT": str(port)}
+    env = {**os.environ, "PATH": path_without_pulumi(tmp_path / "shims"), "LOCAL_STATE_DIR": str(state),
+           "MOTO_PORT": str(port)}
     assert shutil.which("pulumi", path=env["PATH"]) is None
 
     started = time.monotonic()
@@ -78,7 +86,7 @@ def test_without_the_cli_make_says_how_to_install_it_within_a_second(goal: str, 
 
 
 def test_the_script_alone_exits_127_with_the_same_line(tmp_path: Path) -> None:
-    env = {**os.environ, "PATH": path_without_pulumi(), "LOCAL_STATE_DIR": str(tmp_path / "state")}
+    env = {**os.environ, "PATH": path_without_pulumi(tmp_path / "shims"), "LOCAL_STATE_DIR": str(tmp_path / "state")}
     started = time.monotonic()
     result = subprocess.run([sys.executable, str(SCRIPT), "up"], env=env, capture_output=True, text=True, timeout=30)
 
