@@ -46,7 +46,7 @@ def host_env() -> dict[str, str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--n", type=int, default=500, help="resets per run of paths 1-3")
-    parser.add_argument("--rounds", type=int, default=3, help="rounds of paths 1-3, in rotating order")
+    parser.add_argument("--rounds", type=int, default=5, help="rounds of paths 1-3, in rotating order")
     parser.add_argument("--cli-runs", type=int, default=10, help="AWS CLI resets to take the median of")
     parser.add_argument("--memory-resets", type=int, default=5000, help="resets for the host memory figure")
     parser.add_argument("--register", type=int, nargs="*", default=[1000, 5000], help="resources to register")
@@ -83,6 +83,13 @@ def main() -> None:
                     runs.append({"round": r, **run.as_dict()})
                     print(f"  round {r + 1} {name:8s} {run.per_second:7.1f} resets/s", flush=True)
             results["runs"] = runs
+
+            pool, both = paths.fresh_users(moto, 2 * args.n)
+            split = {"provider": both[:args.n], "minimal": both[args.n:]}
+            paired = paths.interleaved(hosts, drivers, moto, pool, split, chunk=50)
+            results["interleaved"] = {name: run.as_dict() for name, run in paired.items()}
+            results["own_code_us"] = {"provider": paths.own_code_us(CognitoPasswordResetProvider(), 5000),
+                                      "minimal": paths.own_code_us(MinimalResetProvider(), 5000)}
 
             pool, users = paths.fresh_users(moto, 20, "cli")
             aws, where = paths.find_aws_cli()

@@ -27,6 +27,13 @@ def _own_cpu(runs: list[dict[str, Any]], roles: tuple[str, ...]) -> list[float]:
     return [d["provider"] - d["minimal"] for d in per_round.values() if len(d) == 2]
 
 
+def _per_round_ratio(runs: list[dict[str, Any]]) -> list[float]:
+    rates: dict[int, dict[str, float]] = {}
+    for r in runs:
+        rates.setdefault(r["round"], {})[r["path"]] = r["resets_per_s"]
+    return [d["provider"] / d["minimal"] for d in rates.values() if "provider" in d and "minimal" in d]
+
+
 def evaluate(results: dict[str, Any]) -> dict[str, Any]:
     """Medians, ratios and the issue's targets, each with its measured value."""
     runs = results["runs"]
@@ -41,6 +48,14 @@ def evaluate(results: dict[str, Any]) -> dict[str, Any]:
     s["wall_ratio_2_3"] = rate["minimal"] / rate["boto3"]
     s["own_cpu_ms_host_and_caller"] = _median(_own_cpu(runs, ("host", "caller")))
     s["own_cpu_ms_host"] = _median(_own_cpu(runs, ("host",)))
+    s["wall_ratio_1_2_per_round"] = _median(_per_round_ratio(runs))
+    inter = results.get("interleaved")
+    if inter:
+        s["interleaved_own_cpu_ms"] = sum(inter["provider"][f"cpu_ms_per_reset_{r}"] - inter["minimal"][
+            f"cpu_ms_per_reset_{r}"] for r in ("host", "caller"))
+        s["interleaved_wall_ratio_1_2"] = inter["provider"]["resets_per_s"] / inter["minimal"]["resets_per_s"]
+    if "own_code_us" in results:
+        s["own_code_us"] = results["own_code_us"]
     targets: list[dict[str, Any]] = [
         {"target": "provider's own CPU per reset over the minimal provider (host + caller), ms",
          "value": s["own_cpu_ms_host_and_caller"], "limit": 1.0, "stretch": 0.3},
@@ -103,6 +118,13 @@ def table(results: dict[str, Any]) -> str:
                  f"(2)/(3) {s['wall_ratio_2_3']:.2f}")
     lines.append(f"provider's own CPU per reset over (2): {s['own_cpu_ms_host_and_caller']:.2f} ms host + caller, "
                  f"{s['own_cpu_ms_host']:.2f} ms host alone (median of per-round differences)")
+    lines.append(f"  per-round (1)/(2) wall ratio, median: {s['wall_ratio_1_2_per_round']:.2f}")
+    if "interleaved_own_cpu_ms" in s:
+        lines.append(f"  interleaved in chunks of 50 (same background load): {s['interleaved_own_cpu_ms']:.2f} ms "
+                     f"own CPU per reset, (1)/(2) wall ratio {s['interleaved_wall_ratio_1_2']:.2f}")
+    if "own_code_us" in s:
+        lines.append(f"  provider code alone (check + create, stub client, in-process): "
+                     f"{s['own_code_us']['provider']:.0f} us vs minimal {s['own_code_us']['minimal']:.0f} us per reset")
     if "cli_s_per_reset" in s:
         lines.append(f"4 AWS CLI per reset: {s['cli_s_per_reset'] * 1000:.0f} ms "
                      f"({s['cli_over_provider']:.0f}x path 1); through sh -c (command.local.Command): "
