@@ -53,6 +53,10 @@ OVERRIDE_FIELDS: Final = (ROTATION_TRIGGER, *METADATA_KEYS.values())
 """What an account override may set: its own rotation trigger, and any client metadata key."""
 
 
+QUOTE_IT: Final = "quote it in Pulumi.<stack>.yaml, or set it with `pulumi config set --path --type string ...`"
+"""The fix for a number or boolean where text belongs (``config set --path`` types 2027 as a number)."""
+
+
 class StackConfigError(ValueError):
     """The stack config cannot be used; ``problems`` holds one sentence per bad key."""
 
@@ -131,7 +135,7 @@ class _Reader:
             self.fail(key, f"is missing; {what}")
             return None
         if not isinstance(value, str):
-            self.fail(key, f"must be a string but is a {_kind(value)}; quote it in Pulumi.<stack>.yaml")
+            self.fail(key, f"must be a string but is a {_kind(value)}; {QUOTE_IT}")
             return None
         return value
 
@@ -204,7 +208,7 @@ def _test_accounts(r: _Reader, accounts: dict[str, dict[str, Any]]) -> None:
             email = None
         name = entry.get("name")
         if name is not None and not isinstance(name, str):
-            r.fail(f"{key}.name", f"must be a string but is a {_kind(name)}; quote it in Pulumi.<stack>.yaml")
+            r.fail(f"{key}.name", f"must be a string but is a {_kind(name)}; {QUOTE_IT}")
             name = None
         if username is not None and email is not None:
             _add(r, accounts, f"{key}.username", username, {"create": True, "email": email, "name": name or None})

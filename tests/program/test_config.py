@@ -83,13 +83,14 @@ def test_every_problem_is_reported_at_once_naming_its_key() -> None:
         "Stack config testAccounts[2] must be a map with username and email but is a string.",
         "Stack config testAccounts[3].emial is not a test-account field; use username, email, name.",
         "Stack config testAccounts[3].email is not an email address; use the form name@example.com.",
-        "Stack config existingUsers[1] must be a string but is a number; quote it in Pulumi.<stack>.yaml.",
+        "Stack config existingUsers[1] must be a string but is a number; quote it in Pulumi.<stack>.yaml, or set "
+        "it with `pulumi config set --path --type string ...`.",
         "Stack config existingUsers[2] repeats the account 'carol'; list each account once, in testAccounts "
         "or existingUsers.",
         "Stack config accountOverrides.zed names no account in testAccounts or existingUsers; add the account "
         "there or remove the override (usernames are case-sensitive).",
         "Stack config accountOverrides.carol.rotationTrigger must be a string but is a number; quote it in "
-        "Pulumi.<stack>.yaml.",
+        "Pulumi.<stack>.yaml, or set it with `pulumi config set --path --type string ...`.",
         "Stack config accountOverrides.carol.colour is not something an override can set; use rotationTrigger, "
         "reason, ticket, supportContact, locale.",
     )
