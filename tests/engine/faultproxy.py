@@ -5,7 +5,7 @@ shown to a *policy* that decides whether it is forwarded to the upstream or answ
 fault. Every request is recorded (operation, body, fault) so a test can prove what reached AWS
 and what did not.
 
-A policy is any callable ``(Request) -> Fault | None``; it is called from the proxy's handler
+A policy is any callable ``(Request) -> Fault | Reply | None``; it is called from the proxy's handler
 threads, so it must be thread-safe (the ones here are). Ready-made policies:
 
 - ``never()``: forward everything (the default).
@@ -20,7 +20,8 @@ Swap ``proxy.policy`` at any time; the next request sees the new one.
 
 Faults: ``THROTTLE`` answers HTTP 400 with Cognito's ``TooManyRequestsException`` body,
 ``SERVER_ERROR`` HTTP 500 ``InternalErrorException``, and ``DROP`` closes the connection without
-an answer. A faulted request never reaches the upstream.
+an answer. A policy may also return a ``Reply`` (any status and JSON body), e.g. an error real
+Cognito gives and moto cannot. A faulted request never reaches the upstream.
 
     with FaultProxy(upstream="http://127.0.0.1:5000", policy=fraction(Fault.THROTTLE, 0.3)) as proxy:
         ...  # endpoint = proxy.url; afterwards proxy.requests / proxy.forwarded("AdminResetUserPassword")
@@ -36,7 +37,7 @@ import threading
 import time
 import urllib.parse
 from collections.abc import Callable, Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -54,21 +55,31 @@ class Fault(enum.Enum):
 
 
 @dataclass(frozen=True)
+class Reply:
+    """A made-up answer: ``status`` and a JSON ``body`` such as ``{"__type": "...", "message": "..."}``."""
+
+    status: int
+    body: dict[str, str]
+
+
+@dataclass(frozen=True)
 class Request:
     """One request the proxy received. ``operation`` is e.g. ``AdminResetUserPassword``."""
 
     operation: str
     body: bytes
-    fault: Fault | None
+    fault: Fault | Reply | None
     at: float
     """time.monotonic() when it arrived."""
+    headers: dict[str, str] = field(default_factory=dict, repr=False)
 
     def json(self) -> Any:
         return json.loads(self.body or b"{}")
 
 
-Policy = Callable[[Request], "Fault | None"]
-"""Decides per request: a Fault to inject, or None to forward. ``Request.fault`` is None here."""
+Policy = Callable[[Request], "Fault | Reply | None"]
+"""Decides per request: a Fault or Reply to answer with, or None to forward. ``Request.fault`` is
+None in the request a policy sees."""
 
 
 def _matches(operations: Collection[str] | None, request: Request) -> bool:
@@ -80,7 +91,7 @@ def never() -> Policy:
     return lambda _request: None
 
 
-def always(fault: Fault, *, operations: Collection[str] | None = None) -> Policy:
+def always(fault: Fault | Reply, *, operations: Collection[str] | None = None) -> Policy:
     """Inject ``fault`` into every (matching) request."""
     return lambda request: fault if _matches(operations, request) else None
 
@@ -89,7 +100,7 @@ def fraction(fault: Fault, share: float, *, seed: int = 4, operations: Collectio
     """Inject ``fault`` into a pseudo-random ``share`` (0..1) of matching requests, reproducibly."""
     rng, lock = random.Random(seed), threading.Lock()
 
-    def decide(request: Request) -> Fault | None:
+    def decide(request: Request) -> Fault | Reply | None:
         if not _matches(operations, request):
             return None
         with lock:
@@ -169,7 +180,8 @@ class FaultProxy:
             self.max_in_flight = self._in_flight
 
     def start(self) -> FaultProxy:
-        self._thread = threading.Thread(target=self._server.serve_forever, name="fault-proxy", daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
+                                        name="fault-proxy", daemon=True)
         self._thread.start()
         return self
 
@@ -210,7 +222,7 @@ def _handler_for(proxy: FaultProxy) -> type[BaseHTTPRequestHandler]:
             proxy._enter()
             body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
             target = self.headers.get("X-Amz-Target", "")
-            seen = Request(target.rsplit(".", 1)[-1], body, None, time.monotonic())
+            seen = Request(target.rsplit(".", 1)[-1], body, None, time.monotonic(), dict(self.headers.items()))
             fault = proxy.policy(seen)
             try:
                 if fault is Fault.DROP:
@@ -219,20 +231,20 @@ def _handler_for(proxy: FaultProxy) -> type[BaseHTTPRequestHandler]:
                     self._answer(400, THROTTLE_BODY)
                 elif fault is Fault.SERVER_ERROR:
                     self._answer(500, SERVER_ERROR_BODY)
+                elif isinstance(fault, Reply):
+                    self._answer(fault.status, fault.body)
                 else:
                     self._forward(body)
             finally:
-                proxy._leave(Request(seen.operation, body, fault, seen.at))
+                proxy._leave(Request(seen.operation, body, fault, seen.at, seen.headers))
 
         do_GET = do_POST
 
-        def _answer(self, status: int, payload: dict[str, str], headers: dict[str, str] | None = None) -> None:
+        def _answer(self, status: int, payload: dict[str, str]) -> None:
             data = json.dumps(payload).encode()
             self.send_response(status)
             self.send_header("Content-Type", "application/x-amz-json-1.1")
             self.send_header("Content-Length", str(len(data)))
-            for key, value in (headers or {}).items():
-                self.send_header(key, value)
             self.end_headers()
             self.wfile.write(data)
 
