@@ -7,6 +7,7 @@ script starts, reuses and stops a real moto server on 127.0.0.1.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import shutil
@@ -262,3 +263,27 @@ def test_a_stack_configured_for_aws_gets_no_emulator(local: Callable[[str], Loca
     assert run.calls()[-1]["env"]["AWS_PROFILE"] == "must-not-leak"  # a real target keeps the user's profile
     assert run.calls()[-1]["env"]["PULUMI_CONFIG_PASSPHRASE"] == "the-team-one"
     assert run.calls()[-1]["env"]["PULUMI_BACKEND_URL"] is None  # the user's own login decides
+
+
+@pytest.mark.parametrize(("content", "local_expected"), [
+    (None, True),  # a new stack: make up sets it up for the emulator
+    ("config:\n  aws:endpoints:\n    - cognitoidp: http://127.0.0.1:5055\n      iam: http://127.0.0.1:5055\n", True),
+    ("config:\n  aws:region: eu-west-1\n", False),
+    ("config:\n  aws:endpoints:\n    - cognitoidp: https://cognito-idp.eu-west-1.amazonaws.com\n", False),
+])
+def test_which_stacks_count_as_local(content: str | None, local_expected: bool,
+                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    spec = importlib.util.spec_from_file_location("local_script", SCRIPT)
+    assert spec is not None and spec.loader is not None
+    script = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, "local_script", script)  # dataclasses look their module up
+    spec.loader.exec_module(script)
+    stack = f"pytest-kind-{os.getpid()}"
+    monkeypatch.setenv("STACK", stack)
+    stack_file = ROOT / f"Pulumi.{stack}.yaml"
+    if content is not None:
+        stack_file.write_text(content)
+    try:
+        assert script.Settings.from_env().is_local() is local_expected
+    finally:
+        stack_file.unlink(missing_ok=True)
