@@ -127,3 +127,10 @@ def test_problems_never_quote_values() -> None:
     secret = "ticket-text-that-may-be-private"
     found = problems({"existingUsers": ["carol"], "accountOverrides": {"carol": {"ticket": [secret]}}})
     assert found and all(secret not in p for p in found)
+
+
+def test_the_metadata_keys_are_those_the_function_reads() -> None:
+    from lambdas import custom_message
+
+    assert sorted(sc.METADATA_KEYS.values()) == sorted(custom_message.KNOWN_KEYS)
+    assert set(sc.OVERRIDE_FIELDS) == {sc.ROTATION_TRIGGER, *custom_message.KNOWN_KEYS}
