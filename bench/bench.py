@@ -88,8 +88,8 @@ def main() -> None:
             split = {"provider": both[:args.n], "minimal": both[args.n:]}
             paired = paths.interleaved(hosts, drivers, moto, pool, split, chunk=50)
             results["interleaved"] = {name: run.as_dict() for name, run in paired.items()}
-            results["own_code_us"] = {"provider": paths.own_code_us(CognitoPasswordResetProvider(), 5000),
-                                      "minimal": paths.own_code_us(MinimalResetProvider(), 5000)}
+            results["own_code_us"] = {"provider": paths.own_code_us(CognitoPasswordResetProvider(), 2000),
+                                      "minimal": paths.own_code_us(MinimalResetProvider(), 2000)}
 
             pool, users = paths.fresh_users(moto, 20, "cli")
             aws, where = paths.find_aws_cli()

@@ -129,10 +129,13 @@ def own_code_us(provider: Any, n: int) -> float:
             provider._client = Stub()
         news = {"user_pool_id": "us-east-1_AbCdEf123", "username": "user00001", "reset_on_create": True,
                 "__provider": "x" * 600}
-        start = time.perf_counter()
-        for _ in range(n):
-            provider.create(provider.check({}, dict(news)).inputs)
-        return 1e6 * (time.perf_counter() - start) / n
+        best = float("inf")
+        for _ in range(5):  # the best of five: what the code costs when nothing else competes for the CPU
+            start = time.perf_counter()
+            for _ in range(n):
+                provider.create(provider.check({}, dict(news)).inputs)
+            best = min(best, time.perf_counter() - start)
+        return 1e6 * best / n
     finally:
         del cache.get
 

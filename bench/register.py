@@ -2,8 +2,9 @@
 
     python -m bench.register reset|user N
 
-Prints one JSON line: seconds to register and settle the N resources (imports excluded),
-the peak resident memory of the process, and its resident memory before the first resource.
+Prints one JSON line: wall and CPU seconds to register and settle the N resources (imports
+excluded), the peak resident memory of the process, and its resident memory before the first
+resource.
 """
 
 from __future__ import annotations
@@ -25,6 +26,11 @@ class _Mocks(pulumi.runtime.Mocks):
 
     def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], None]:
         return {}, None
+
+
+def _cpu_s() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _rss_kb() -> int:
@@ -50,7 +56,7 @@ def main(kind: str, n: int) -> None:
         raise SystemExit(f"unknown kind {kind!r}: reset or user")
 
     before = _rss_kb()
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), _cpu_s()
 
     @pulumi.runtime.test
     def program() -> pulumi.Output[int]:
@@ -58,9 +64,10 @@ def main(kind: str, n: int) -> None:
         return pulumi.Output.all(*[r.urn for r in resources]).apply(len)
 
     program()
-    seconds = time.perf_counter() - start
+    seconds, cpu = time.perf_counter() - start, _cpu_s() - cpu_start
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(json.dumps({"kind": kind, "n": n, "seconds": seconds, "peak_rss_kb": peak, "rss_before_kb": before}))
+    print(json.dumps({"kind": kind, "n": n, "seconds": seconds, "cpu_s": cpu, "peak_rss_kb": peak,
+                      "rss_before_kb": before}))
 
 
 if __name__ == "__main__":
