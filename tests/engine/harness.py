@@ -31,6 +31,7 @@ from typing import Any
 import grpc
 import pulumi
 from google.protobuf import struct_pb2
+from pulumi.output import Unknown
 from pulumi.runtime import rpc, settings
 from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 
@@ -78,10 +79,21 @@ def to_struct(props: Mapping[str, Any], secret_keys: Collection[str] = ()) -> st
 
 
 def from_struct(struct: struct_pb2.Struct) -> tuple[dict[str, Any], set[str]]:
-    """A Struct from the host to plain values and the set of keys that came as secrets."""
+    """A Struct from the host to plain values (unknowns as ``UNKNOWN``) and the keys that came as secrets."""
     raw = rpc.deserialize_properties(struct, keep_unknowns=True)
     secrets = {k for k, v in raw.items() if rpc.is_rpc_secret(v)}
-    return {k: rpc.unwrap_rpc_secret(v) for k, v in raw.items()}, secrets
+    return {k: _sentinels(rpc.unwrap_rpc_secret(v)) for k, v in raw.items()}, secrets
+
+
+def _sentinels(value: Any) -> Any:
+    # keep_unknowns=True turns the wire sentinel into pulumi.output.Unknown; state keeps the sentinel.
+    if isinstance(value, Unknown):
+        return UNKNOWN
+    if isinstance(value, dict):
+        return {k: _sentinels(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_sentinels(v) for v in value]
+    return value
 
 
 # --- the program side ----------------------------------------------------------------------------
