@@ -39,14 +39,12 @@ bench: $(STAMP) $(BENCH_STAMP)
 	$(PY) -m bench.bench
 
 # The stack against a local AWS emulator (README, "Run the stack locally"): scripts/local.py.
-# The Pulumi CLI is checked before anything else (even building .venv), and a machine without
-# it gets the script's one-line message as make's error. (`|| true`: make's $(shell) prints a
-# command's output itself when the command exits 127.)
+# The Pulumi CLI is checked first, in make itself (no Python start-up: a machine without the
+# CLI is told at once, before .venv is built), with the same sentence as the script's check.
 STACK_GOALS := $(filter up preview destroy down,$(MAKECMDGOALS))
 ifneq ($(STACK_GOALS),)
-PULUMI_MISSING := $(shell $(PYTHON) scripts/local.py require-cli $(firstword $(STACK_GOALS)) 2>&1 || true)
-ifneq ($(PULUMI_MISSING),)
-$(error $(PULUMI_MISSING))
+ifeq ($(shell command -v pulumi 2>/dev/null),)
+$(error The Pulumi CLI is not installed (no `pulumi` on PATH); install it from https://www.pulumi.com/docs/install/, then run make $(firstword $(STACK_GOALS)) again)
 endif
 endif
 

@@ -96,6 +96,10 @@ def test_the_script_alone_exits_127_with_the_same_line(tmp_path: Path) -> None:
     assert result.stdout == ""
     assert result.stderr.count("\n") == 1 and INSTALL_URL in result.stderr
     assert not (tmp_path / "state").exists()
+    # make checks first, without starting Python; it says the very same sentence.
+    through_make = subprocess.run(["make", "--no-print-directory", "up"], cwd=ROOT, env=env, capture_output=True,
+                                  text=True, timeout=30)
+    assert result.stderr.strip() in through_make.stderr
 
 
 class Local:
