@@ -37,7 +37,7 @@ import threading
 import time
 import urllib.parse
 from collections.abc import Callable, Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -199,16 +199,18 @@ class FaultProxy:
     def __exit__(self, *_exc: object) -> None:
         self.stop()
 
-    # Called by the handler threads.
-    def _enter(self) -> None:
+    # Called by the handler threads. A request is recorded and counted in flight when it arrives,
+    # and leaves the count just before its answer goes out: by the time a client has its answer
+    # (and could send the next request, or a test could look), the records are complete.
+    def _arrived(self, request: Request) -> None:
         with self._lock:
+            self._requests.append(request)
             self._in_flight += 1
             self.max_in_flight = max(self.max_in_flight, self._in_flight)
 
-    def _leave(self, request: Request) -> None:
+    def _answering(self) -> None:
         with self._lock:
             self._in_flight -= 1
-            self._requests.append(request)
 
 
 def _handler_for(proxy: FaultProxy) -> type[BaseHTTPRequestHandler]:
@@ -219,36 +221,35 @@ def _handler_for(proxy: FaultProxy) -> type[BaseHTTPRequestHandler]:
             pass  # bodies may carry client metadata: never log requests
 
         def do_POST(self) -> None:
-            proxy._enter()
             body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
             target = self.headers.get("X-Amz-Target", "")
             seen = Request(target.rsplit(".", 1)[-1], body, None, time.monotonic(), dict(self.headers.items()))
             fault = proxy.policy(seen)
+            proxy._arrived(replace(seen, fault=fault))
             try:
                 if fault is Fault.DROP:
                     self.close_connection = True
-                elif fault is Fault.THROTTLE:
-                    self._answer(400, THROTTLE_BODY)
+                    return
+                if fault is Fault.THROTTLE:
+                    status, headers, data = _json(400, THROTTLE_BODY)
                 elif fault is Fault.SERVER_ERROR:
-                    self._answer(500, SERVER_ERROR_BODY)
+                    status, headers, data = _json(500, SERVER_ERROR_BODY)
                 elif isinstance(fault, Reply):
-                    self._answer(fault.status, fault.body)
+                    status, headers, data = _json(fault.status, fault.body)
                 else:
-                    self._forward(body)
+                    status, headers, data = self._fetch(body)
             finally:
-                proxy._leave(Request(seen.operation, body, fault, seen.at, seen.headers))
-
-        do_GET = do_POST
-
-        def _answer(self, status: int, payload: dict[str, str]) -> None:
-            data = json.dumps(payload).encode()
+                proxy._answering()
             self.send_response(status)
-            self.send_header("Content-Type", "application/x-amz-json-1.1")
+            for key, value in headers:
+                self.send_header(key, value)
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
             self.wfile.write(data)
 
-        def _forward(self, body: bytes) -> None:
+        do_GET = do_POST
+
+        def _fetch(self, body: bytes) -> tuple[int, list[tuple[str, str]], bytes]:
             upstream = http.client.HTTPConnection(proxy.upstream_host, proxy.upstream_port, timeout=30)
             try:
                 headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "connection")}
@@ -257,12 +258,12 @@ def _handler_for(proxy: FaultProxy) -> type[BaseHTTPRequestHandler]:
                 data = response.read()
             finally:
                 upstream.close()
-            self.send_response(response.status)
-            for key, value in response.getheaders():
-                if key.lower() not in ("content-length", "connection", "transfer-encoding", "server", "date"):
-                    self.send_header(key, value)
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
+            kept = [(k, v) for k, v in response.getheaders()
+                    if k.lower() not in ("content-length", "connection", "transfer-encoding", "server", "date")]
+            return response.status, kept, data
 
     return Handler
+
+
+def _json(status: int, payload: dict[str, str]) -> tuple[int, list[tuple[str, str]], bytes]:
+    return status, [("Content-Type", "application/x-amz-json-1.1")], json.dumps(payload).encode()
