@@ -28,20 +28,17 @@ left.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
-import secrets
 import shutil
-import signal
-import socket
-import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
-from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+# Everything else is imported where it is used: without the CLI the script must answer at once,
+# and half its start-up time was imports only the later steps need.
+if TYPE_CHECKING:
+    import subprocess
 
 ROOT = Path(__file__).resolve().parents[1]
 INSTALL_URL = "https://www.pulumi.com/docs/install/"
@@ -69,14 +66,11 @@ class CliMissing(Failure):
     exit_code = 127  # the shell's "command not found"
 
 
-@dataclass(frozen=True)
 class Settings:
     """Where things live; each can be overridden from the environment (tests use that)."""
 
-    stack: str
-    state_dir: Path
-    port: int
-    python: Path
+    def __init__(self, stack: str, state_dir: Path, port: int, python: Path) -> None:
+        self.stack, self.state_dir, self.port, self.python = stack, state_dir, port, python
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -139,6 +133,8 @@ def _alive(pid: int) -> bool:
 
 
 def _is_moto(pid: int) -> bool:
+    import subprocess
+
     # The PID file may be stale and the PID reused: only a moto server is ours to stop.
     result = subprocess.run(["ps", "-o", "command=", "-p", str(pid)], capture_output=True, text=True, check=False)
     return "moto.server" in result.stdout
@@ -153,6 +149,9 @@ def _our_pid(s: Settings) -> int | None:
 
 
 def _answers(s: Settings) -> bool:
+    import urllib.error
+    import urllib.request
+
     # /moto-api/config is small and cheap; data.json dumps every object (slow once the managed
     # policies are loaded).
     try:
@@ -163,6 +162,8 @@ def _answers(s: Settings) -> bool:
 
 
 def _wait_until_answers(s: Settings, process: subprocess.Popen[bytes] | None, timeout: float) -> bool:
+    import time
+
     deadline = time.monotonic() + timeout
     while not _answers(s):
         if (process is not None and process.poll() is not None) or time.monotonic() > deadline:
@@ -172,6 +173,8 @@ def _wait_until_answers(s: Settings, process: subprocess.Popen[bytes] | None, ti
 
 
 def _port_taken(port: int) -> bool:
+    import socket
+
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.settimeout(0.5)
         return probe.connect_ex(("127.0.0.1", port)) == 0
@@ -185,6 +188,8 @@ def emulator_env() -> dict[str, str]:
 
 def ensure_emulator(s: Settings) -> None:
     """Reuse the moto server this script started, or start one and wait until it answers."""
+    import subprocess
+
     if _our_pid(s) is not None:
         if _wait_until_answers(s, None, START_TIMEOUT):
             print(f"Using the AWS emulator (moto) already running at {s.endpoint}.", flush=True)
@@ -216,6 +221,9 @@ def ensure_emulator(s: Settings) -> None:
 
 def stop_emulator(s: Settings) -> None:
     """Stop the moto server this script started (by the PID in its PID file), if it runs."""
+    import signal
+    import time
+
     pid = _our_pid(s)
     s.pid_file.unlink(missing_ok=True)
     if pid is None:
@@ -232,6 +240,8 @@ def stop_emulator(s: Settings) -> None:
 
 
 def _reap(pid: int) -> None:
+    import contextlib
+
     # Only a child of this process (started in this same run) leaves a zombie to collect.
     with contextlib.suppress(ChildProcessError):
         os.waitpid(pid, os.WNOHANG)
@@ -255,6 +265,8 @@ class Pulumi:
         self.env = env
 
     def run(self, *args: str, quiet: bool = False, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+        import subprocess
+
         command = [self.executable, *args]
         if quiet:
             return subprocess.run(command, cwd=ROOT, env=self.env, capture_output=True, text=True, check=False,
@@ -283,6 +295,8 @@ class Pulumi:
 
 def configure_local_stack(p: Pulumi) -> None:
     """Point the stack at the emulator; add sample accounts and their password if absent."""
+    import secrets
+
     s = p.settings
     values = {
         "aws:region": REGION,
