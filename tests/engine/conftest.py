@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from .faultproxy import FaultProxy
+from .faultproxy import FaultProxy, never
 from .harness import Engine, Goal, Stack, stack_config
 from .harness import declare as declare_goal
 from .servers import Host, Moto, Pool, host_env, new_pool, start_host, start_moto
@@ -104,6 +104,49 @@ def launch(tmp_path: Path) -> Iterator[Launch]:
     finally:
         for launched in started:
             launched.close()
+
+
+@pytest.fixture(scope="module")
+def _module_proxy(moto: Moto) -> Iterator[FaultProxy]:
+    with FaultProxy(upstream=moto.url) as server:
+        yield server
+
+
+@pytest.fixture
+def shared_proxy(_module_proxy: FaultProxy) -> Iterator[FaultProxy]:
+    """Like ``proxy``, but one server per test module (so ``shared_launch`` hosts can keep pointing
+    at it); each test starts with no records and the forwarding policy."""
+    _module_proxy.policy = never()
+    _module_proxy.clear()
+    yield _module_proxy
+    _module_proxy.policy = never()
+
+
+@pytest.fixture(scope="module")
+def _module_hosts() -> Iterator[dict[str, Launched]]:
+    hosts: dict[str, Launched] = {}
+    try:
+        yield hosts
+    finally:
+        for launched in hosts.values():
+            launched.close()
+
+
+@pytest.fixture
+def shared_launch(_module_hosts: dict[str, Launched], tmp_path_factory: pytest.TempPathFactory) -> Launch:
+    """Like ``launch``, but tests of one module that ask for the same endpoint and options share a
+    host (starting one costs about half a second of CPU). Each call returns a fresh, empty Stack;
+    ``stderr()`` holds what the host wrote for every test that used it. Use it only where
+    nothing a test does to the host can change the next test's outcome."""
+
+    def start(endpoint: str | None, **options: Any) -> Launched:
+        key = repr((endpoint, sorted((k, repr(v)) for k, v in options.items())))
+        if key not in _module_hosts:
+            _module_hosts[key] = launch_host(tmp_path_factory.mktemp("shared-host"), endpoint, **options)
+        shared = _module_hosts[key]
+        return Launched(shared.host, shared.engine, Stack(shared.engine))
+
+    return start
 
 
 @pytest.fixture

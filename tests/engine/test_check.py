@@ -7,15 +7,15 @@ ResourceNotFoundException; Check rejects both before any call, so neither differ
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
-from .conftest import Launched, launch_host
+from .conftest import Launch
 from .faultproxy import FaultProxy
-from .harness import CheckFailed, Goal, Stack
-from .servers import Moto, Pool
+from .harness import CheckFailed, Goal
+from .servers import Pool
 
 CANARY = "canary-5ecret-in-metadata"
 OVER = 131_073  # one more than botocore's model allows for a ClientMetadata key or value
@@ -54,25 +54,13 @@ BAD_INPUTS: list[tuple[str, dict[str, Any], str]] = [
 ]
 
 
-@pytest.fixture(scope="module")
-def checking(moto: Moto, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[FaultProxy, Launched]]:
-    """One proxy and one host for the whole matrix (Check needs no fresh host)."""
-    with FaultProxy(upstream=moto.url) as proxy:
-        launched = launch_host(tmp_path_factory.mktemp("check-host"), proxy.url)
-        try:
-            yield proxy, launched
-        finally:
-            launched.close()
-
-
 @pytest.mark.parametrize(("case", "fields", "prop"), BAD_INPUTS, ids=[c[0] for c in BAD_INPUTS])
 def test_bad_input_is_rejected_by_check_naming_the_property_and_reaches_no_aws(
-        case: str, fields: dict[str, Any], prop: str, pool: Pool, checking: tuple[FaultProxy, Launched],
-        declare: Callable[..., Goal]) -> None:
-    proxy, launched = checking
-    proxy.clear()
+        case: str, fields: dict[str, Any], prop: str, pool: Pool, shared_proxy: FaultProxy,
+        shared_launch: Launch, declare: Callable[..., Goal]) -> None:
+    proxy = shared_proxy
     pool.user("alice")
-    stack = Stack(launched.engine)
+    stack = shared_launch(proxy.url).stack  # one host for the matrix: Check keeps no state
     # The registration of a valid program with one field changed on the wire: Python's type hints
     # stop some of these values in the program (under mocks, when outputs resolve), but other
     # languages, YAML programs and values computed in apply() send them to Check as they are.

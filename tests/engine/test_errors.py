@@ -74,14 +74,17 @@ CASES = {
 
 @pytest.mark.parametrize("case", CASES.values(), ids=CASES.keys())
 def test_each_failure_is_the_providers_sentence_and_leaks_no_secret(
-        case: Case, pool: Pool, proxy: FaultProxy, launch: Launch, declare: Callable[..., Goal]) -> None:
+        case: Case, pool: Pool, shared_proxy: FaultProxy, shared_launch: Launch,
+        declare: Callable[..., Goal]) -> None:
+    # Cases with the same endpoint and options share a host: a failed create leaves nothing behind.
+    proxy = shared_proxy
     if case.user is not None:
         pool.user(case.username, **case.user)
     pool_id = case.pool_id or pool.id
     endpoint = proxy.url if case.endpoint == "proxy" else f"http://127.0.0.1:{free_port()}"
     if case.fault is not None:
         proxy.policy = always(case.fault)
-    launched = launch(endpoint, **(case.launch or {}))
+    launched = shared_launch(endpoint, **(case.launch or {}))
     goal = declare("r", user_pool_id=pool_id, username=case.username, client_metadata={"ticket": CANARY})
 
     with pytest.raises(HostError) as failed:
