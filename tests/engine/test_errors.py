@@ -121,8 +121,12 @@ def test_the_canary_stays_secret_through_a_whole_lifecycle_with_secret_credentia
     goal = declare("r", user_pool_id=pool.id, username="alice", rotation_trigger="t1",
                    client_metadata={"ticket": CANARY})
 
+    # The host declines secrets, so (like the engine) the harness sends it plain values; the
+    # secret flags live in state only.
+    assert launched.engine.accept_secrets is False
     stack.up(goal)
     _no_canary_outside_secrets(launched)
+    assert {"reset_at", "user_status", "username"} <= stack["r"].non_secret_outputs().keys()
     stack.up(goal.but(rotation_trigger="t2"))
     _no_canary_outside_secrets(launched)
     stack.up(goal.but(rotation_trigger="t2", client_metadata={"ticket": CANARY, "more": "x"}))
