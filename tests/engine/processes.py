@@ -101,6 +101,15 @@ def _signal_group(pgid: int, sig: signal.Signals) -> None:
         os.killpg(pgid, sig)
 
 
+STARTED: list[Process] = []
+"""Every process ``start()`` started in this test session, for the end-of-session check."""
+
+
+def still_running() -> list[Process]:
+    """The started processes that have not exited (should be none once fixtures are torn down)."""
+    return [p for p in STARTED if p.alive()]
+
+
 def start(name: str, args: Sequence[str], *, cwd: Path, env: Mapping[str, str], logs: Path) -> Process:
     """Start ``args`` in a new session, stdout and stderr to ``logs/<name>.out`` and ``.err``."""
     logs.mkdir(parents=True, exist_ok=True)
@@ -108,4 +117,6 @@ def start(name: str, args: Sequence[str], *, cwd: Path, env: Mapping[str, str], 
     with out.open("wb") as out_file, err.open("wb") as err_file:
         popen = subprocess.Popen(list(args), cwd=cwd, env=dict(env), stdin=subprocess.DEVNULL,
                                  stdout=out_file, stderr=err_file, start_new_session=True)
-    return Process(name, popen, out, err)
+    process = Process(name, popen, out, err)
+    STARTED.append(process)
+    return process
