@@ -21,7 +21,8 @@ def test_lifecycle(pool: Pool, proxy: FaultProxy, launch: Launch, declare: Calla
     goal = declare("r", user_pool_id=pool.id, username="alice", rotation_trigger="t1",
                    client_metadata={"reason": "rotation"})
 
-    # Create resets the user.
+    # Create resets the user. moto ignores ClientMetadata and runs no trigger, so what real
+    # Cognito would hand the custom-message Lambda is checked in the request, at the proxy.
     assert stack.up(goal).op == "create"
     assert pool.status("alice") == "RESET_REQUIRED"
     assert [r.json() for r in proxy.forwarded(RESET)] == [
