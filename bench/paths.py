@@ -14,7 +14,7 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -90,8 +90,8 @@ def through_host(path: str, host: Host, driver: HostClient, moto: Moto, pool: st
     return measured(path, len(users), pids, lambda: driver.reset_all(pool, users))
 
 
-def interleaved(hosts: dict[str, Host], drivers: dict[str, HostClient], moto: Moto, pool: str,
-                users: dict[str, Sequence[str]], chunk: int) -> dict[str, Run]:
+def interleaved(hosts: Mapping[str, Host], drivers: Mapping[str, HostClient], moto: Moto, pool: str,
+                users: Mapping[str, Sequence[str]], chunk: int) -> dict[str, Run]:
     """Paths 1 and 2 taking turns in chunks of ``chunk`` resets (which goes first alternates), so
     both see the same background load: the steadiest figure for their CPU difference."""
     runs = {name: Run(name, 0, 0.0, {"host": 0.0, "caller": 0.0, "moto": 0.0}) for name in hosts}
@@ -121,7 +121,7 @@ def own_code_us(provider: Any, n: int) -> float:
             return {}
 
     cache = cognito.CLIENTS
-    cache.get = lambda _target: Stub()  # type: ignore[method-assign]
+    setattr(cache, "get", lambda _target: Stub())  # noqa: B010 - shadows the method on this instance only
     try:
         provider.configure(ConfigureRequest(Config({"aws:endpoints": '[{"cognitoidp": "http://127.0.0.1:1"}]',
                                                     "aws:region": REGION, CONFIG_KEY: "0"}, "bench")))
@@ -137,7 +137,7 @@ def own_code_us(provider: Any, n: int) -> float:
             best = min(best, time.perf_counter() - start)
         return 1e6 * best / n
     finally:
-        del cache.get
+        delattr(cache, "get")  # the class's method again
 
 
 def boto3_loop(moto: Moto, pool: str, users: Sequence[str]) -> Run:

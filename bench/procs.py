@@ -15,7 +15,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,9 +45,9 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def wait_until(ready: object, what: str, deadline_s: float, proc: subprocess.Popen[bytes] | None = None) -> None:
+def wait_until(ready: Callable[[], bool], what: str, deadline_s: float,
+               proc: subprocess.Popen[bytes] | None = None) -> None:
     """Poll ``ready()`` until it is true, failing after ``deadline_s`` or when ``proc`` exits."""
-    assert callable(ready)
     end = time.monotonic() + deadline_s
     while time.monotonic() < end:
         if proc is not None and proc.poll() is not None:

@@ -80,8 +80,8 @@ def main() -> None:
         if args.stacks:
             args.stacks.write_text(out.read_text())
         for line in out.read_text().splitlines():
-            stack, _, n = line.rpartition(" ")
-            counts[classify(stack)] += int(n)
+            stack, _, samples = line.rpartition(" ")
+            counts[classify(stack)] += int(samples)
     busy = sum(n for part, n in counts.items() if part != "grpc server / idle threads")
     print(f"{'provider' if not args.minimal else 'minimal'} host, {args.n} resets, samples while busy: {busy}")
     for part, n in counts.most_common():

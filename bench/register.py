@@ -58,7 +58,7 @@ def main(kind: str, n: int) -> None:
     before = _rss_kb()
     start, cpu_start = time.perf_counter(), _cpu_s()
 
-    @pulumi.runtime.test
+    @pulumi.runtime.test  # type: ignore[untyped-decorator]
     def program() -> pulumi.Output[int]:
         resources = [make(i) for i in range(n)]
         return pulumi.Output.all(*[r.urn for r in resources]).apply(len)
