@@ -35,6 +35,18 @@ def test_pulumi_yaml_declares_the_same_types_and_defaults() -> None:
         assert declared[key]["default"] == default, key
 
 
+
+def test_the_providers_rate_key_is_declared_with_the_providers_default() -> None:
+    # This project's name is the package's config namespace, so the provider's key is a
+    # project key here, and Pulumi rejects project keys the project does not declare.
+    from dynamic_providers import ratelimit
+
+    namespace, key = ratelimit.CONFIG_KEY.split(":")
+    declared = yaml.safe_load((ROOT / "Pulumi.yaml").read_text())
+    assert declared["name"] == namespace
+    assert declared["config"][key]["type"] == "integer"
+    assert declared["config"][key]["default"] == ratelimit.DEFAULT_PER_SECOND
+
 def test_empty_config_means_the_defaults_and_no_accounts() -> None:
     cfg = load({})
     assert cfg.user_pool_name == "cognito-password-reset"
