@@ -18,13 +18,15 @@ from typing import Any
 
 import boto3
 
+from tests import cognito_pool
+from tests.cognito_pool import Pool
+
 from .processes import LOCALHOST, Process, accepts_connections, free_port, poll, start
 
 ROOT = Path(__file__).resolve().parents[2]
 """The project root: where Pulumi.yaml is, and the provider host's working directory."""
 
 REGION = "us-east-1"
-PASSWORD = "Passw0rd!Passw0rd"
 START_TIMEOUT = 30.0
 
 FAKE_KEYS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
@@ -123,39 +125,6 @@ def start_moto(logs: Path) -> Moto:
         raise
 
 
-@dataclass
-class Pool:
-    """A user pool in moto, with helpers to put users in the states a scenario needs."""
-
-    client: Any
-    id: str
-
-    def user(self, username: str, *, verified: bool = True, confirmed: bool = True, enabled: bool = True) -> str:
-        attrs = [{"Name": "email", "Value": f"{username}@example.com"},
-                 {"Name": "email_verified", "Value": "true" if verified else "false"}]
-        self.client.admin_create_user(UserPoolId=self.id, Username=username, UserAttributes=attrs,
-                                      MessageAction="SUPPRESS")
-        if confirmed:
-            self.client.admin_set_user_password(UserPoolId=self.id, Username=username, Password=PASSWORD,
-                                                Permanent=True)
-        if not enabled:
-            self.disable(username)
-        return username
-
-    def status(self, username: str) -> str:
-        return str(self.client.admin_get_user(UserPoolId=self.id, Username=username)["UserStatus"])
-
-    def disable(self, username: str) -> None:
-        self.client.admin_disable_user(UserPoolId=self.id, Username=username)
-
-    def enable(self, username: str) -> None:
-        self.client.admin_enable_user(UserPoolId=self.id, Username=username)
-
-    def delete(self, username: str) -> None:
-        self.client.admin_delete_user(UserPoolId=self.id, Username=username)
-
-
 def new_pool(moto: Moto, name: str = "pool") -> Pool:
-    client = moto.client()
-    return Pool(client, client.create_user_pool(PoolName=name)["UserPool"]["Id"])
+    return cognito_pool.new_pool(moto.client(), name)
 

@@ -68,7 +68,7 @@ def test_client_metadata_is_always_secret(mocks: Mocks) -> Any:
     return pulumi.Output.all(r.urn, pulumi.Output.is_secret(r.client_metadata)).apply(check)
 
 
-def test_additional_secret_outputs_guard_client_metadata(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_additional_secret_outputs_guard_client_metadata(monkeypatch: pytest.MonkeyPatch, mocks: Mocks) -> None:
     seen: list[pulumi.ResourceOptions] = []
     original = pulumi.CustomResource.__init__
 
@@ -77,10 +77,16 @@ def test_additional_secret_outputs_guard_client_metadata(monkeypatch: pytest.Mon
         original(self, t, name, props, opts)
 
     monkeypatch.setattr(pulumi.CustomResource, "__init__", spy)
-    CognitoPasswordReset("r", user_pool_id="us-east-1_abc", username="alice",
-                         opts=pulumi.ResourceOptions(additional_secret_outputs=["username"], protect=True))
+
+    @pulumi.runtime.test  # registers inside a program run, so nothing is left pending for the next test
+    def program() -> None:
+        CognitoPasswordReset("r", user_pool_id="us-east-1_abc", username="alice",
+                             opts=pulumi.ResourceOptions(additional_secret_outputs=["username"], protect=True))
+
+    program()
     assert seen[0].additional_secret_outputs == ["username", "client_metadata"]
     assert seen[0].protect is True
+    assert [r.name for r in mocks.of_type(TYPE)] == ["r"]
 
 
 @pytest.mark.parametrize(("args", "kwargs", "message"), [
