@@ -151,3 +151,19 @@ def test_unreachable_endpoint(monkeypatch: pytest.MonkeyPatch) -> None:
     assert f"could not reach {endpoint}" in text and "aws:endpoints" in text
     assert CANARY not in text
     cognito.CLIENTS.clear()
+
+
+def _modelled_errors() -> list[str]:
+    model = boto3.session.Session().client("cognito-idp", region_name=REGION).meta.service_model
+    codes = {shape.name for op in ("AdminResetUserPassword", "AdminGetUser")
+             for shape in model.operation_model(op).error_shapes}
+    return sorted(codes)
+
+
+@pytest.mark.parametrize("code", _modelled_errors())
+def test_every_error_the_model_lists_has_its_own_sentence(stubbed: Stubber, code: str) -> None:
+    # The installed botocore's model names the errors both calls can raise: none may fall
+    # through to the generic "AWS answered ..." sentence.
+    stubbed.add_client_error("admin_reset_user_password", code, f"{code} happened", 400)
+    text = failure(Cognito(AwsSettings()).reset_password, POOL, "alice", None)
+    assert "AWS answered" not in text
