@@ -108,9 +108,14 @@ def _retry_config() -> _RetryDict:
     # An explicit mode, because the default differs between botocore builds (legacy mode
     # does not retry Cognito's TooManyRequestsException); the environment still wins.
     mode = os.environ.get("AWS_RETRY_MODE") or DEFAULT_RETRY_MODE
-    attempts = os.environ.get("AWS_MAX_ATTEMPTS")
-    return cast("_RetryDict", {"mode": mode,
-                               "total_max_attempts": int(attempts) if attempts else DEFAULT_MAX_ATTEMPTS})
+    if mode not in ("standard", "adaptive", "legacy"):
+        raise ConfigError(f"AWS_RETRY_MODE must be standard, adaptive or legacy, not {mode!r}; "
+                          f"unset it to use {DEFAULT_RETRY_MODE}")
+    attempts = os.environ.get("AWS_MAX_ATTEMPTS") or str(DEFAULT_MAX_ATTEMPTS)
+    if not attempts.isdigit() or int(attempts) < 1:
+        raise ConfigError(f"AWS_MAX_ATTEMPTS must be a whole number of 1 or more (attempts per call, "
+                          f"the first included), not {attempts!r}; unset it to use {DEFAULT_MAX_ATTEMPTS}")
+    return cast("_RetryDict", {"mode": mode, "total_max_attempts": int(attempts)})
 
 
 class ClientCache:

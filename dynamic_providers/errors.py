@@ -1,5 +1,7 @@
 """The exceptions a CognitoPasswordReset raises: each carries one sentence for the user."""
 
+from .schema import RESOURCE_TYPE
+
 
 class CognitoPasswordResetError(Exception):
     """A reset or read failed; the message names the pool and user, what happened and the fix.
@@ -10,4 +12,8 @@ class CognitoPasswordResetError(Exception):
 
 
 class ConfigError(CognitoPasswordResetError):
-    """The stack config the provider reads (aws:endpoints, ...) cannot be used."""
+    """The stack config or environment the provider reads (aws:endpoints, AWS_MAX_ATTEMPTS, ...)
+    cannot be used; the message names the key and the fix."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(f"{RESOURCE_TYPE}: {message}")

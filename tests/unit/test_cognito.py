@@ -109,3 +109,13 @@ def test_one_client_per_target_even_under_concurrency(monkeypatch: pytest.Monkey
         t.join()
     assert sorted(built, key=repr) == sorted([a, b], key=repr)
     assert len({id(c) for c in got}) == 2
+
+
+@pytest.mark.parametrize(("key", "value"), [
+    ("AWS_MAX_ATTEMPTS", "three"), ("AWS_MAX_ATTEMPTS", "0"), ("AWS_MAX_ATTEMPTS", "-1"),
+    ("AWS_RETRY_MODE", "aggressive"),
+])
+def test_bad_retry_environment_is_named(monkeypatch: pytest.MonkeyPatch, key: str, value: str) -> None:
+    monkeypatch.setenv(key, value)
+    with pytest.raises(ConfigError, match=f"^CognitoPasswordReset: {key} must be"):
+        cognito._new_client(Target("us-east-1", AwsSettings()))
