@@ -104,7 +104,7 @@ class Target:
     settings: AwsSettings
 
 
-def _retry_config() -> _RetryDict:
+def retry_config() -> _RetryDict:
     # An explicit mode, because the default differs between botocore builds (legacy mode
     # does not retry Cognito's TooManyRequestsException); the environment still wins.
     mode = os.environ.get("AWS_RETRY_MODE") or DEFAULT_RETRY_MODE
@@ -158,7 +158,7 @@ def _new_client(target: Target) -> CognitoIdentityProviderClient:
         SERVICE,
         region_name=target.region,
         endpoint_url=s.endpoint_url,
-        config=Config(retries=_retry_config(), user_agent_extra="cognito-password-reset"),
+        config=Config(retries=retry_config(), user_agent_extra="cognito-password-reset"),
     )
 
 

@@ -55,9 +55,10 @@ class CognitoPasswordResetProvider(ResourceProvider):
         pass
 
     def configure(self, req: ConfigureRequest) -> None:
-        from .cognito import AwsSettings
+        from .cognito import AwsSettings, retry_config
 
         self._settings = AwsSettings.from_config(req.config.get)
+        retry_config()  # a bad AWS_MAX_ATTEMPTS or AWS_RETRY_MODE fails the first call, at preview
 
     def _cognito(self) -> Cognito:
         from .cognito import AwsSettings, Cognito

@@ -119,3 +119,14 @@ def test_bad_retry_environment_is_named(monkeypatch: pytest.MonkeyPatch, key: st
     monkeypatch.setenv(key, value)
     with pytest.raises(ConfigError, match=f"^CognitoPasswordReset: {key} must be"):
         cognito._new_client(Target("us-east-1", AwsSettings()))
+
+
+def test_bad_retry_environment_fails_configure_so_preview_reports_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pulumi.dynamic import ConfigureRequest
+    from pulumi.dynamic.config import Config
+
+    from dynamic_providers.provider import CognitoPasswordResetProvider
+
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "lots")
+    with pytest.raises(ConfigError, match="AWS_MAX_ATTEMPTS must be a whole number"):
+        CognitoPasswordResetProvider().configure(ConfigureRequest(Config({}, "p")))
