@@ -175,19 +175,23 @@ class Cognito:
         self._clients = clients
         self._limiters = limiters if limiters is not None else ratelimit.LIMITERS
 
-    def _client(self, call: Call) -> CognitoIdentityProviderClient:
+    def _client(self, target: Target, call: Call) -> CognitoIdentityProviderClient:
         try:
-            return self._clients.get(Target(region_of(call.user_pool_id), self._settings))
+            return self._clients.get(target)
         except (BotoCoreError, ClientError) as exc:  # a missing profile fails here
             raise cognito_errors.translate(exc, call) from None
+
+    def _target(self, user_pool_id: str) -> Target:
+        return Target(region_of(user_pool_id), self._settings)
 
     def reset_password(self, user_pool_id: str, username: str, client_metadata: Mapping[str, str] | None) -> None:
         """AdminResetUserPassword, handing ``client_metadata`` to the pool's Lambda triggers."""
         metadata = dict(client_metadata or {})
         call = Call("reset the password of", user_pool_id, username, secrets=tuple(metadata.values()))
-        client = self._client(call)
+        target = self._target(user_pool_id)
+        client = self._client(target, call)
         # Within Cognito's quota per account and region: the target stands for both.
-        self._limiters.acquire(Target(region_of(user_pool_id), self._settings), self._settings.max_resets_per_second)
+        self._limiters.acquire(target, self._settings.max_resets_per_second)
         try:
             if metadata:
                 client.admin_reset_user_password(UserPoolId=user_pool_id, Username=username, ClientMetadata=metadata)
@@ -200,7 +204,7 @@ class Cognito:
         """The user's status (``CONFIRMED``, ``RESET_REQUIRED``, ...), or None if the user or
         its pool no longer exists."""
         call = Call("read", user_pool_id, username)
-        client = self._client(call)
+        client = self._client(self._target(user_pool_id), call)
         try:
             return client.admin_get_user(UserPoolId=user_pool_id, Username=username)["UserStatus"]
         except (BotoCoreError, ClientError) as exc:
