@@ -113,6 +113,8 @@ def _pickler_kept() -> Iterator[None]:
     more level of recursion to pickling a dict: about 1,000 resources into a program,
     serializing the provider fails with RecursionError (and each one costs more than the
     last until then). Restoring the two methods after each registration keeps it at one.
+    The sorting patch came with pulumi/pulumi#9656 (deterministic serialization); a report of
+    this RecursionError that was closed without a reproduction is pulumi/pulumi#17803.
     """
     saved = {name: vars(pickle._Pickler)[name] for name in ("_batch_setitems", "save_dict")}
     try:
