@@ -5,5 +5,6 @@
 
 from .errors import CognitoPasswordResetError
 from .resource import CognitoPasswordReset, CognitoPasswordResetArgs
+from .schema import IAM_ACTIONS
 
-__all__ = ["CognitoPasswordReset", "CognitoPasswordResetArgs", "CognitoPasswordResetError"]
+__all__ = ["IAM_ACTIONS", "CognitoPasswordReset", "CognitoPasswordResetArgs", "CognitoPasswordResetError"]

@@ -36,6 +36,10 @@ RECORD_ON_CHANGE: Final = (CLIENT_METADATA, RESET_ON_CREATE, PROVIDER)
 
 SECRET_OUTPUTS: Final = (CLIENT_METADATA,)
 
+IAM_ACTIONS: Final = ("cognito-idp:AdminGetUser", "cognito-idp:AdminResetUserPassword")
+"""Every AWS action the provider calls: AdminResetUserPassword on create and update,
+AdminGetUser on refresh. Granted on the pool's ARN, this is the whole policy it needs."""
+
 DEFAULT_RESET_ON_CREATE: Final = True
 
 

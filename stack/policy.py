@@ -1,8 +1,8 @@
 """The least-privilege IAM policy for whoever runs ``pulumi up`` for the resets.
 
-Exactly the Cognito actions the CognitoPasswordReset provider calls (see
-``dynamic_providers/cognito.py``): AdminResetUserPassword to reset, AdminGetUser to read the
-user's status on refresh. A test runs the provider through create, update and read and fails
+Exactly the Cognito actions the CognitoPasswordReset provider calls, as the package states
+them (``dynamic_providers.IAM_ACTIONS``): AdminResetUserPassword to reset, AdminGetUser to
+read the user's status on refresh. A test runs the provider through create, update and read and fails
 if it ever calls anything else. pulumi-aws's own resources (pool, function, role) need more;
 this document scopes only what a GitOps pipeline needs to rotate passwords.
 """
@@ -10,9 +10,9 @@ this document scopes only what a GitOps pipeline needs to rotate passwords.
 from __future__ import annotations
 
 import json
-from typing import Any, Final
+from typing import Any
 
-RESET_ACTIONS: Final = ("cognito-idp:AdminGetUser", "cognito-idp:AdminResetUserPassword")
+from dynamic_providers import IAM_ACTIONS
 
 
 def reset_policy(user_pool_arn: str) -> dict[str, Any]:
@@ -22,7 +22,7 @@ def reset_policy(user_pool_arn: str) -> dict[str, Any]:
         "Statement": [{
             "Sid": "CognitoPasswordReset",
             "Effect": "Allow",
-            "Action": list(RESET_ACTIONS),
+            "Action": list(IAM_ACTIONS),
             "Resource": user_pool_arn,
         }],
     }

@@ -16,6 +16,8 @@ import pytest
 from pulumi.runtime import rpc
 from pulumi.runtime.mocks import MockMonitor
 
+from tests.api_calls import ApiCall, recorded
+
 # No test may reach a real AWS account: fake keys, and no instance metadata look-ups.
 os.environ.update({
     "AWS_ACCESS_KEY_ID": "testing",
@@ -113,3 +115,9 @@ def mocks() -> Iterator[Mocks]:
     _MOCKS.registered.clear()
     yield _MOCKS
     _MOCKS.registered.clear()
+
+
+@pytest.fixture
+def calls(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[ApiCall]]:
+    """Every AWS call the provider's clients make in this test, in order."""
+    yield from recorded(monkeypatch)

@@ -11,8 +11,9 @@ from typing import Any
 
 from dynamic_providers import plan
 from dynamic_providers.provider import CognitoPasswordResetProvider
+from tests.api_calls import ApiCall, resets
 
-from .conftest import ApiCall, Pool, resets
+from .conftest import Pool
 
 META = {"reason": "rotation", "ticket": "OPS-1"}
 

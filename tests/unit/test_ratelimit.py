@@ -16,8 +16,9 @@ from pulumi.dynamic import Config, ConfigureRequest
 from dynamic_providers import cognito, ratelimit
 from dynamic_providers.errors import ConfigError
 from dynamic_providers.provider import CognitoPasswordResetProvider
+from tests.api_calls import resets
 
-from .conftest import Pool, resets
+from .conftest import Pool
 
 
 @dataclass

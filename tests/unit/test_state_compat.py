@@ -12,8 +12,9 @@ from pulumi.dynamic.config import Config
 from pulumi.dynamic.dynamic import serialize_provider
 
 from dynamic_providers.provider import CognitoPasswordResetProvider
+from tests.api_calls import ApiCall, resets
 
-from .conftest import ApiCall, Pool, resets
+from .conftest import Pool
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 SERIALIZED = sorted(FIXTURES.glob("provider-v*.txt"))
