@@ -57,7 +57,9 @@ class AwsSettings:
     access_key: str | None = field(default=None, repr=False)
     secret_key: str | None = field(default=None, repr=False)
     token: str | None = field(default=None, repr=False)
-    max_resets_per_second: float = ratelimit.DEFAULT_PER_SECOND
+    # How fast, not where or as whom: left out of equality and hash, so a change of rate
+    # neither builds another client nor starts a second schedule for the same account.
+    max_resets_per_second: float = field(default=ratelimit.DEFAULT_PER_SECOND, compare=False)
 
     @classmethod
     def from_config(cls, get: Callable[[str], Any]) -> AwsSettings:

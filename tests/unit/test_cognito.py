@@ -130,3 +130,11 @@ def test_bad_retry_environment_fails_configure_so_preview_reports_it(monkeypatch
     monkeypatch.setenv("AWS_MAX_ATTEMPTS", "lots")
     with pytest.raises(ConfigError, match="AWS_MAX_ATTEMPTS must be a whole number"):
         CognitoPasswordResetProvider().configure(ConfigureRequest(Config({}, "p")))
+
+
+def test_the_reset_rate_is_not_part_of_a_target(monkeypatch: pytest.MonkeyPatch) -> None:
+    # One client (and one rate schedule) per region, endpoint and credentials, whatever the rate.
+    monkeypatch.setattr(cognito, "_new_client", lambda target: object())
+    cache = ClientCache()
+    slow, fast = AwsSettings(max_resets_per_second=1), AwsSettings(max_resets_per_second=30)
+    assert cache.get(Target("us-east-1", slow)) is cache.get(Target("us-east-1", fast))
