@@ -85,10 +85,6 @@ class StackConfig:
     rotation_trigger: str
     accounts: tuple[Account, ...] = field(default=())
 
-    @property
-    def creates_users(self) -> bool:
-        return any(a.create for a in self.accounts)
-
 
 def _kind(value: Any) -> str:
     names = {dict: "map", list: "list", bool: "boolean", int: "number", float: "number", str: "string"}
