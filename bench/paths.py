@@ -86,7 +86,7 @@ def measured(path: str, n: int, pids: dict[str, int], work: Callable[[], None]) 
 
 def through_host(path: str, host: Host, driver: HostClient, moto: Moto, pool: str, users: Sequence[str]) -> Run:
     """Paths 1 and 2: Check + Create per user through a provider host, four calls in flight."""
-    pids = {"host": host.pid, "caller": os.getpid(), "moto": moto.proc.pid}
+    pids = {"host": host.pid, "caller": os.getpid(), "moto": moto.pid}
     return measured(path, len(users), pids, lambda: driver.reset_all(pool, users))
 
 
@@ -150,7 +150,7 @@ def boto3_loop(moto: Moto, pool: str, users: Sequence[str]) -> Run:
             for _ in ex.map(lambda u: c.admin_reset_user_password(UserPoolId=pool, Username=u), users):
                 pass
 
-    return measured("boto3", len(users), {"caller": os.getpid(), "moto": moto.proc.pid}, work)
+    return measured("boto3", len(users), {"caller": os.getpid(), "moto": moto.pid}, work)
 
 
 def find_aws_cli() -> tuple[str | None, str]:

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import argparse
 import collections
-import subprocess
+import os
+import signal
 import time
 from pathlib import Path
 
@@ -20,12 +21,13 @@ from pulumi.dynamic.dynamic import serialize_provider
 
 from dynamic_providers.provider import CognitoPasswordResetProvider
 from dynamic_providers.ratelimit import CONFIG_KEY
+from tests.engine import processes
 
 from . import paths
 from .bench import host_env
 from .driver import HostClient, stack_config
 from .minimal_provider import MinimalResetProvider
-from .procs import ROOT, moto_server, provider_host, scratch_dir, stop
+from .procs import ROOT, moto_server, provider_host, scratch_dir
 
 PY_SPY = ROOT / "bench" / ".venv" / "bin" / "py-spy"
 
@@ -66,15 +68,17 @@ def main() -> None:
         pool, users = paths.fresh_users(moto, 500)
         driver.reset_all(pool, users[:8])
         out = Path(tmp) / "stacks.txt"
-        spy = subprocess.Popen([str(PY_SPY), "record", "--pid", str(host.pid), "--format", "raw", "--output", str(out),
-                                "--rate", "250", "--nonblocking", "--gil"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        time.sleep(1.0)  # py-spy attaches; the host is idle meanwhile, which only adds idle samples
-        for start in range(0, args.n, len(users)):
-            driver.reset_all(pool, users[: min(len(users), args.n - start)])
-        spy.send_signal(2)
-        spy.wait(timeout=30)
-        stop(spy)
+        spy = processes.start("py-spy", [str(PY_SPY), "record", "--pid", str(host.pid), "--format", "raw",
+                                         "--output", str(out), "--rate", "250", "--nonblocking", "--gil"],
+                              cwd=ROOT, env=dict(os.environ), logs=Path(tmp))
+        try:
+            time.sleep(1.0)  # py-spy attaches; the host is idle meanwhile, which only adds idle samples
+            for start in range(0, args.n, len(users)):
+                driver.reset_all(pool, users[: min(len(users), args.n - start)])
+            spy.popen.send_signal(signal.SIGINT)  # py-spy writes its samples when interrupted
+            spy.popen.wait(timeout=30)
+        finally:
+            spy.stop()
         driver.close()
         counts: collections.Counter[str] = collections.Counter()
         if args.stacks:

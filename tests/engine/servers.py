@@ -60,6 +60,10 @@ class Host:
     port: int
 
     @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    @property
     def address(self) -> str:
         return f"{LOCALHOST}:{self.port}"
 
@@ -88,6 +92,10 @@ class Moto:
 
     process: Process
     port: int
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
 
     @property
     def url(self) -> str:

@@ -25,21 +25,11 @@ from typing import Any
 import boto3
 import pytest
 
+from tests.engine.processes import accepts_connections, free_port, poll
+
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "scripts" / "local.py"
 INSTALL_URL = "https://www.pulumi.com/docs/install/"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def listening(port: int) -> bool:
-    with socket.socket() as s:
-        s.settimeout(0.5)
-        return s.connect_ex(("127.0.0.1", port)) == 0
 
 
 def alive(pid: int) -> bool:
@@ -83,7 +73,7 @@ def test_without_the_cli_make_says_how_to_install_it_within_a_second(goal: str, 
     assert "The Pulumi CLI is not installed" in output and INSTALL_URL in output and f"make {goal}" in output
     assert elapsed < 1.0
     assert not state.exists()  # no PID file, no backend: nothing was started
-    assert not listening(port)
+    assert not accepts_connections(port)
 
 
 def test_the_script_alone_exits_127_with_the_same_line(tmp_path: Path) -> None:
@@ -215,11 +205,8 @@ def test_make_up_twice_reuses_the_emulator_and_rewrites_nothing_new_then_down_st
     assert down.returncode == 0, down.stderr
     assert run.calls()[-1]["argv"] == ["destroy", "--yes", "--refresh", "--stack", "pytest-local"]
     assert run.calls()[-1]["emulator_answered"] is True  # destroyed while the emulator still ran
-    deadline = time.monotonic() + 10
-    while alive(pid) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert not alive(pid)
-    assert run.pid() is None and not listening(run.port)
+    poll(lambda: None if alive(pid) else True, timeout=10, what="the emulator's exit")
+    assert run.pid() is None and not accepts_connections(run.port)
 
 
 def test_preview_shows_the_diff_against_a_refreshed_state(local: Callable[[str], Local]) -> None:
@@ -236,7 +223,7 @@ def test_down_without_a_stack_only_stops_what_is_running(local: Callable[[str], 
     result = run.run("down")
     assert result.returncode == 0, result.stderr
     assert [c["argv"][:2] for c in run.calls()] == [["stack", "select"]]  # no destroy, no stack created
-    assert run.pid() is None and not listening(run.port)
+    assert run.pid() is None and not accepts_connections(run.port)
 
 
 def test_a_port_taken_by_someone_else_is_named(local: Callable[[str], Local]) -> None:
@@ -263,7 +250,7 @@ def test_a_stack_configured_for_aws_gets_no_emulator(local: Callable[[str], Loca
     assert result.returncode == 0, result.stderr
     argvs = [c["argv"] for c in run.calls()]
     assert argvs == [["stack", "select", "--create", stack], ["up", "--yes", "--refresh", "--stack", stack]]
-    assert run.pid() is None and not listening(run.port)
+    assert run.pid() is None and not accepts_connections(run.port)
     assert run.calls()[-1]["env"]["AWS_PROFILE"] == "must-not-leak"  # a real target keeps the user's profile
     assert run.calls()[-1]["env"]["PULUMI_CONFIG_PASSPHRASE"] == "the-team-one"
     assert run.calls()[-1]["env"]["PULUMI_BACKEND_URL"] is None  # the user's own login decides
