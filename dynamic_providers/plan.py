@@ -59,8 +59,7 @@ def plan(olds: Mapping[str, Any], news: Mapping[str, Any]) -> Plan:
     replaces = tuple(k for k in changed if k in schema.REPLACE_ON_CHANGE)
     if replaces:
         # The replacement is created fresh: it resets unless told not to.
-        resets = _normalised(news, schema.RESET_ON_CREATE) is not False
-        return Plan(Action.REPLACE, changed, replaces, resets)
+        return Plan(Action.REPLACE, changed, replaces, resets_on_create(news))
     if changed:
         resets = any(k in schema.RESET_ON_CHANGE for k in changed)
         return Plan(Action.UPDATE, changed, (), resets)
@@ -68,13 +67,8 @@ def plan(olds: Mapping[str, Any], news: Mapping[str, Any]) -> Plan:
 
 
 def resets_on_create(props: Mapping[str, Any]) -> bool:
-    """Whether creating a resource with these inputs resets the user."""
+    """Whether creating a resource with these inputs resets the user (an unknown value: it may)."""
     return bool(_normalised(props, schema.RESET_ON_CREATE))
-
-
-def resets_on_update(olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool:
-    """Whether updating from ``olds`` to ``news`` resets the user (the trigger changed)."""
-    return any(differs(olds, news, k) for k in schema.RESET_ON_CHANGE)
 
 
 def outputs(inputs: Mapping[str, Any], *, reset_at: str | None, user_status: str | None) -> dict[str, Any]:

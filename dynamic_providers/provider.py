@@ -88,7 +88,7 @@ class CognitoPasswordResetProvider(ResourceProvider):
 
     def update(self, _id: str, _olds: dict[str, Any], _news: dict[str, Any]) -> UpdateResult:
         reset_at, status = _olds.get(schema.RESET_AT), _olds.get(schema.USER_STATUS)
-        if plan.resets_on_update(_olds, _news):
+        if plan.plan(_olds, _news).resets:  # the engine updates only what Diff planned as an update
             self._cognito().reset_password(
                 _news[schema.USER_POOL_ID], _news[schema.USERNAME], _news.get(schema.CLIENT_METADATA))
             reset_at, status = _now(), "RESET_REQUIRED"
