@@ -53,8 +53,8 @@ def host_env(home: Path, *, credentials: bool = True, extra: Mapping[str, str] |
 
 
 @dataclass
-class Host:
-    """A running provider host: its process and gRPC address."""
+class Server:
+    """A server process this suite started, and the 127.0.0.1 port it serves on."""
 
     process: Process
     port: int
@@ -63,17 +63,23 @@ class Host:
     def pid(self) -> int:
         return self.process.pid
 
-    @property
-    def address(self) -> str:
-        return f"{LOCALHOST}:{self.port}"
-
     def stop(self) -> None:
         self.process.stop()
 
 
-def start_host(logs: Path, *, env: Mapping[str, str]) -> Host:
-    """Start ``python -u -m pulumi.dynamic`` in the project root and read its port."""
-    process = start("provider-host", [sys.executable, "-u", "-m", "pulumi.dynamic"], cwd=ROOT, env=env, logs=logs)
+class Host(Server):
+    """A running provider host."""
+
+    @property
+    def address(self) -> str:
+        """Its gRPC address."""
+        return f"{LOCALHOST}:{self.port}"
+
+
+def start_host(logs: Path, *, env: Mapping[str, str], cwd: Path = ROOT) -> Host:
+    """Start ``python -u -m pulumi.dynamic`` in ``cwd`` (a project's root: this one unless another
+    project is meant) and read its port."""
+    process = start("provider-host", [sys.executable, "-u", "-m", "pulumi.dynamic"], cwd=cwd, env=env, logs=logs)
     try:
         def port() -> int | None:
             process.require_alive()
@@ -86,16 +92,8 @@ def start_host(logs: Path, *, env: Mapping[str, str]) -> Host:
         raise
 
 
-@dataclass
-class Moto:
+class Moto(Server):
     """A running moto server and a boto3 client for arranging users (never used by the provider)."""
-
-    process: Process
-    port: int
-
-    @property
-    def pid(self) -> int:
-        return self.process.pid
 
     @property
     def url(self) -> str:
@@ -110,9 +108,6 @@ class Moto:
         request = urllib.request.Request(f"{self.url}/moto-api/reset", data=b"", method="POST")
         with urllib.request.urlopen(request, timeout=10) as response:
             response.read()
-
-    def stop(self) -> None:
-        self.process.stop()
 
 
 def start_moto(logs: Path) -> Moto:

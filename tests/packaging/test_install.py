@@ -12,8 +12,7 @@ import sys
 from pathlib import Path
 
 from tests.engine.harness import Engine
-from tests.engine.processes import poll, start
-from tests.engine.servers import ROOT, host_env
+from tests.engine.servers import ROOT, host_env, start_host
 
 FIXTURE = ROOT / "tests" / "fixtures" / "provider-v0.1.0.txt"
 
@@ -45,15 +44,9 @@ def test_installed_package_serves_another_project(tmp_path: Path) -> None:
                               cwd=other, env=env, capture_output=True, text=True, check=True, timeout=60)
     assert imported.stdout.strip() == str(site / "dynamic_providers" / "__init__.py")
 
-    host = start("provider-host", [sys.executable, "-u", "-m", "pulumi.dynamic"], cwd=other, env=env,
-                 logs=tmp_path / "logs")
+    host = start_host(tmp_path / "logs", env=env, cwd=other)
     try:
-        def port() -> int | None:
-            host.require_alive()
-            first, newline, _ = host.stdout_text().partition("\n")
-            return int(first) if newline else None
-
-        engine = Engine(f"127.0.0.1:{poll(port, timeout=30, what='provider host port')}")
+        engine = Engine(host.address)
         try:
             engine.start({"aws:region": "us-east-1"})
             inputs, failures = engine.check(
