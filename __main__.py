@@ -3,7 +3,7 @@
 Wiring only. Config is read and checked by ``stack.config`` (every bad key is reported at
 preview, before anything is created); the function's code is ``lambdas/custom_message.py``;
 the IAM document for whoever runs the resets comes from ``stack.policy``. Everything but the
-resets is pulumi-aws; the resets are ``CognitoPasswordReset`` (``dynamic_providers``).
+resets is pulumi-aws; the resets are ``CognitoPasswordReset`` (``cognito_password_reset``).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import json
 import pulumi
 import pulumi_aws as aws
 
-from dynamic_providers import CognitoPasswordReset
+from cognito_password_reset import CognitoPasswordReset
 from stack import config as stack_config
 from stack import policy
 

@@ -24,8 +24,8 @@ from typing import Any
 
 from pulumi.dynamic.dynamic import serialize_provider
 
-from dynamic_providers.provider import CognitoPasswordResetProvider
-from dynamic_providers.ratelimit import CONFIG_KEY
+from cognito_password_reset.provider import CognitoPasswordResetProvider
+from cognito_password_reset.ratelimit import CONFIG_KEY
 
 from . import paths
 from .driver import HostClient, stack_config

@@ -113,8 +113,8 @@ def own_code_us(provider: Any, n: int) -> float:
     with the AWS client replaced by a stub that returns at once (no host, no HTTP)."""
     from pulumi.dynamic import Config, ConfigureRequest
 
-    from dynamic_providers import cognito
-    from dynamic_providers.ratelimit import CONFIG_KEY
+    from cognito_password_reset import cognito
+    from cognito_password_reset.ratelimit import CONFIG_KEY
 
     class Stub:
         def admin_reset_user_password(self, **_: Any) -> dict[str, Any]:

@@ -19,8 +19,8 @@ from pathlib import Path
 
 from pulumi.dynamic.dynamic import serialize_provider
 
-from dynamic_providers.provider import CognitoPasswordResetProvider
-from dynamic_providers.ratelimit import CONFIG_KEY
+from cognito_password_reset.provider import CognitoPasswordResetProvider
+from cognito_password_reset.ratelimit import CONFIG_KEY
 from tests.engine import processes
 
 from . import paths
@@ -33,11 +33,11 @@ PY_SPY = ROOT / "bench" / ".venv" / "bin" / "py-spy"
 
 # The first frame (outermost first) that names a part decides where a sample counts.
 PARTS = (
-    ("dynamic_providers/validation.py", "provider: validation (check)"),
-    ("dynamic_providers/ratelimit.py", "provider: rate limiter"),
+    ("cognito_password_reset/validation.py", "provider: validation (check)"),
+    ("cognito_password_reset/ratelimit.py", "provider: rate limiter"),
     ("admin_reset_user_password", "AdminResetUserPassword (botocore + HTTP)"),
     ("_make_api_call", "AdminResetUserPassword (botocore + HTTP)"),
-    ("dynamic_providers/", "provider: other own code"),
+    ("cognito_password_reset/", "provider: other own code"),
     ("bench/minimal_provider.py", "minimal provider: own code"),
     ("serialize_properties", "host: serialize outputs (asyncio loop)"),
     ("new_event_loop", "host: new event loop"),

@@ -41,7 +41,7 @@ def _rss_kb() -> int:
 def main(kind: str, n: int) -> None:
     pulumi.runtime.set_mocks(_Mocks(), project="bench", stack="bench", preview=False)
     if kind == "reset":
-        from dynamic_providers import CognitoPasswordReset
+        from cognito_password_reset import CognitoPasswordReset
 
         def make(i: int) -> pulumi.Resource:
             return CognitoPasswordReset(f"reset-{i}", user_pool_id=POOL_ID, username=f"user-{i}")

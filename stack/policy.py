@@ -1,7 +1,7 @@
 """The least-privilege IAM policy for whoever runs ``pulumi up`` for the resets.
 
 Exactly the Cognito actions the CognitoPasswordReset provider calls, as the package states
-them (``dynamic_providers.IAM_ACTIONS``): AdminResetUserPassword to reset, AdminGetUser to
+them (``cognito_password_reset.IAM_ACTIONS``): AdminResetUserPassword to reset, AdminGetUser to
 read the user's status on refresh. A test runs the provider through create, update and read and fails
 if it ever calls anything else. pulumi-aws's own resources (pool, function, role) need more;
 this document scopes only what a GitOps pipeline needs to rotate passwords.
@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from dynamic_providers import IAM_ACTIONS
+from cognito_password_reset import IAM_ACTIONS
 
 
 def reset_policy(user_pool_arn: str) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from dynamic_providers import cognito
+from cognito_password_reset import cognito
 
 
 @dataclass(frozen=True)

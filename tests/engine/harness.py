@@ -35,7 +35,7 @@ from pulumi.output import Unknown
 from pulumi.runtime import rpc, settings
 from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 
-from dynamic_providers import CognitoPasswordReset
+from cognito_password_reset import CognitoPasswordReset
 
 UNKNOWN = rpc.UNKNOWN
 """What an unknown value (preview, an output of a resource not yet created) looks like on the wire."""

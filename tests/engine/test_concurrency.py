@@ -10,7 +10,7 @@ import time
 from collections import Counter
 from typing import Any
 
-from dynamic_providers import CognitoPasswordReset
+from cognito_password_reset import CognitoPasswordReset
 
 from .conftest import Launch
 from .faultproxy import FaultProxy

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from dynamic_providers import CognitoPasswordReset
+from cognito_password_reset import CognitoPasswordReset
 
 from .conftest import Launch
 from .faultproxy import Fault, FaultProxy, always, fraction, never

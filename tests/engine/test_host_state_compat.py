@@ -16,8 +16,8 @@ import pytest
 from pulumi.dynamic import ConfigureRequest
 from pulumi.dynamic.config import Config
 
-from dynamic_providers import resource
-from dynamic_providers.provider import CognitoPasswordResetProvider
+from cognito_password_reset import resource
+from cognito_password_reset.provider import CognitoPasswordResetProvider
 
 from .conftest import Launch
 from .faultproxy import FaultProxy
@@ -30,7 +30,8 @@ RESET = "AdminResetUserPassword"
 
 
 def test_there_are_fixtures_to_replay() -> None:
-    assert FIXTURES / "provider-v0.1.0.txt" in SERIALIZED
+    # 0.1.0 stored dynamic_providers.provider..., 0.2.0 cognito_password_reset.provider...
+    assert {FIXTURES / "provider-v0.1.0.txt", FIXTURES / "provider-v0.2.0.txt"} <= set(SERIALIZED)
 
 
 @pytest.mark.parametrize("fixture", SERIALIZED, ids=[p.name for p in SERIALIZED])

@@ -11,8 +11,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from dynamic_providers import CognitoPasswordReset
-from dynamic_providers.ratelimit import CONFIG_KEY
+from cognito_password_reset import CognitoPasswordReset
+from cognito_password_reset.ratelimit import CONFIG_KEY
 
 from .conftest import Launch
 from .faultproxy import FaultProxy, quota

@@ -15,7 +15,7 @@ from pathlib import Path
 import boto3
 from moto import mock_aws
 
-from dynamic_providers.provider import CognitoPasswordResetProvider
+from cognito_password_reset.provider import CognitoPasswordResetProvider
 from stack import policy
 
 ROOT = Path(__file__).resolve().parents[2]

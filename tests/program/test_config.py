@@ -39,7 +39,7 @@ def test_pulumi_yaml_declares_the_same_types_and_defaults() -> None:
 def test_the_providers_rate_key_is_declared_with_the_providers_default() -> None:
     # This project's name is the package's config namespace, so the provider's key is a
     # project key here, and Pulumi rejects project keys the project does not declare.
-    from dynamic_providers import ratelimit
+    from cognito_password_reset import ratelimit
 
     namespace, key = ratelimit.CONFIG_KEY.split(":")
     declared = yaml.safe_load((ROOT / "Pulumi.yaml").read_text())

@@ -7,8 +7,8 @@ import json
 import boto3
 from moto import mock_aws
 
-from dynamic_providers import IAM_ACTIONS
-from dynamic_providers.provider import CognitoPasswordResetProvider
+from cognito_password_reset import IAM_ACTIONS
+from cognito_password_reset.provider import CognitoPasswordResetProvider
 from stack import policy
 from tests.api_calls import ApiCall
 from tests.cognito_pool import new_pool

@@ -8,7 +8,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from dynamic_providers.provider import CognitoPasswordResetProvider
+from cognito_password_reset.provider import CognitoPasswordResetProvider
 from tests.api_calls import ApiCall
 from tests.cognito_pool import Pool, new_pool
 

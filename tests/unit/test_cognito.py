@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from dynamic_providers import cognito
-from dynamic_providers.cognito import AwsSettings, ClientCache, Target
-from dynamic_providers.errors import ConfigError
+from cognito_password_reset import cognito
+from cognito_password_reset.cognito import AwsSettings, ClientCache, Target
+from cognito_password_reset.errors import ConfigError
 
 
 def settings(config: dict[str, Any]) -> AwsSettings:
@@ -125,7 +125,7 @@ def test_bad_retry_environment_fails_configure_so_preview_reports_it(monkeypatch
     from pulumi.dynamic import ConfigureRequest
     from pulumi.dynamic.config import Config
 
-    from dynamic_providers.provider import CognitoPasswordResetProvider
+    from cognito_password_reset.provider import CognitoPasswordResetProvider
 
     monkeypatch.setenv("AWS_MAX_ATTEMPTS", "lots")
     with pytest.raises(ConfigError, match="AWS_MAX_ATTEMPTS must be a whole number"):

@@ -15,8 +15,8 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
-from dynamic_providers import CognitoPasswordResetError, cognito
-from dynamic_providers.cognito import AwsSettings, Cognito
+from cognito_password_reset import CognitoPasswordResetError, cognito
+from cognito_password_reset.cognito import AwsSettings, Cognito
 
 from .conftest import REGION, Pool
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import pulumi
 
-from dynamic_providers import CognitoPasswordReset
+from cognito_password_reset import CognitoPasswordReset
 
 from ..conftest import Mocks
 

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from pulumi.output import Unknown
 
-from dynamic_providers import plan
-from dynamic_providers.plan import Action
+from cognito_password_reset import plan
+from cognito_password_reset.plan import Action
 
 U = Unknown()
 OLD: dict[str, Any] = {

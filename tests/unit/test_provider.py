@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from dynamic_providers import plan
-from dynamic_providers.provider import CognitoPasswordResetProvider
+from cognito_password_reset import plan
+from cognito_password_reset.provider import CognitoPasswordResetProvider
 from tests.api_calls import ApiCall, resets
 
 from .conftest import Pool

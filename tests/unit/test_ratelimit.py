@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 from pulumi.dynamic import Config, ConfigureRequest
 
-from dynamic_providers import cognito, ratelimit
-from dynamic_providers.errors import ConfigError
-from dynamic_providers.provider import CognitoPasswordResetProvider
+from cognito_password_reset import cognito, ratelimit
+from cognito_password_reset.errors import ConfigError
+from cognito_password_reset.provider import CognitoPasswordResetProvider
 from tests.api_calls import resets
 
 from .conftest import Pool

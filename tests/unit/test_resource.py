@@ -7,7 +7,7 @@ from typing import Any
 import pulumi
 import pytest
 
-from dynamic_providers import CognitoPasswordReset, CognitoPasswordResetArgs
+from cognito_password_reset import CognitoPasswordReset, CognitoPasswordResetArgs
 
 from ..conftest import Mocks, Registered
 

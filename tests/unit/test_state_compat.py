@@ -7,11 +7,13 @@ from pathlib import Path
 
 import dill
 import pytest
+import tomllib
 from pulumi.dynamic import ConfigureRequest
 from pulumi.dynamic.config import Config
 from pulumi.dynamic.dynamic import serialize_provider
 
-from dynamic_providers.provider import CognitoPasswordResetProvider
+import cognito_password_reset
+from cognito_password_reset.provider import CognitoPasswordResetProvider
 from tests.api_calls import ApiCall, resets
 
 from .conftest import Pool
@@ -23,12 +25,27 @@ SERIALIZED = sorted(FIXTURES.glob("provider-v*.txt"))
 def test_provider_import_path_is_pinned() -> None:
     # Stored by reference in every stack's state: moving the class needs a re-export here.
     assert (CognitoPasswordResetProvider.__module__, CognitoPasswordResetProvider.__qualname__) == (
-        "dynamic_providers.provider", "CognitoPasswordResetProvider")
+        "cognito_password_reset.provider", "CognitoPasswordResetProvider")
+
+
+def test_the_path_0_1_0_stored_is_the_same_class() -> None:
+    from dynamic_providers.provider import CognitoPasswordResetProvider as stored_by_0_1_0
+
+    assert stored_by_0_1_0 is CognitoPasswordResetProvider
+
+
+def test_dynamic_providers_is_a_namespace_package_that_cannot_hide_a_projects_own() -> None:
+    import dynamic_providers
+
+    # No __init__.py: a project's own dynamic_providers/ (regular or namespace) is never shadowed.
+    assert getattr(dynamic_providers, "__file__", None) is None
+    assert not (Path(cognito_password_reset.__file__).parent.parent / "dynamic_providers" / "__init__.py").exists()
 
 
 def test_the_provider_is_pickled_by_reference() -> None:
     raw = base64.b64decode(serialize_provider(CognitoPasswordResetProvider()))
-    assert b"dynamic_providers.provider" in raw and b"CognitoPasswordResetProvider" in raw
+    assert b"cognito_password_reset.provider" in raw and b"CognitoPasswordResetProvider" in raw
+    assert b"dynamic_providers" not in raw  # 0.1.0's path is only read, never written
     assert b"def " not in raw and b"co_code" not in raw  # no code by value
     assert len(raw) < 200
 
@@ -64,4 +81,7 @@ def test_providers_stored_by_earlier_versions_still_run(fixture: Path, pool: Poo
 
 
 def test_there_is_a_fixture_for_the_current_version() -> None:
-    assert (FIXTURES / "provider-v0.1.0.txt").exists()
+    project = tomllib.loads((FIXTURES.parents[1] / "pyproject.toml").read_text())["project"]
+    assert (FIXTURES / f"provider-v{project['version']}.txt").exists()
+    current = (FIXTURES / "provider-v0.2.0.txt").read_text().strip()
+    assert serialize_provider(CognitoPasswordResetProvider()) == current

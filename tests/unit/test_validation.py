@@ -8,7 +8,7 @@ import botocore.session
 import pytest
 from pulumi.output import Unknown
 
-from dynamic_providers import validation
+from cognito_password_reset import validation
 
 GOOD: dict[str, Any] = {"user_pool_id": "us-east-1_AbC123", "username": "alice"}
 

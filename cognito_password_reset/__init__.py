@@ -1,6 +1,6 @@
 """Amazon Cognito admin password resets as declarative Pulumi resources.
 
-    from dynamic_providers import CognitoPasswordReset, CognitoPasswordResetArgs
+    from cognito_password_reset import CognitoPasswordReset, CognitoPasswordResetArgs
 """
 
 from .errors import CognitoPasswordResetError

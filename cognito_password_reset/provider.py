@@ -1,0 +1,108 @@
+"""The ResourceProvider the Pulumi engine calls, through the dynamic provider host.
+
+Thin by design: it hands the property bag to validation (check), planning (diff) and the AWS
+edge (create, update, read), and turns results back into outputs.
+
+Compatibility: every stack's state stores this class by reference, as
+``cognito_password_reset.provider.CognitoPasswordResetProvider``. Moving or renaming it breaks
+refresh and destroy of existing stacks; if it ever must move, leave a re-export here. Stacks
+made with 0.1.0 stored ``dynamic_providers.provider.CognitoPasswordResetProvider``: that path
+is a re-export of this class (``dynamic_providers/provider.py``).
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING, Any
+
+from pulumi.dynamic import (
+    CheckFailure,
+    CheckResult,
+    ConfigureRequest,
+    CreateResult,
+    DiffResult,
+    ReadResult,
+    ResourceProvider,
+    UpdateResult,
+)
+
+from . import plan, schema, validation
+
+if TYPE_CHECKING:
+    from .cognito import AwsSettings, Cognito
+
+
+def _now() -> str:
+    return datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def resource_id(user_pool_id: str, username: str) -> str:
+    """The resource's id: the user it resets, readable in ``pulumi stack`` output."""
+    return f"{user_pool_id}/{username}"
+
+
+class CognitoPasswordResetProvider(ResourceProvider):
+    """Resets a Cognito user's password (AdminResetUserPassword) as a Pulumi resource."""
+
+    def __init__(self) -> None:
+        super().__init__()
+
+    def __getstate__(self) -> dict[str, Any]:
+        # pulumi.dynamic pickles the provider into every resource's state. Nothing of an
+        # instance belongs there: stack config, credentials and clients are rebuilt in the
+        # provider host by configure(). Pickling an empty state guarantees it.
+        return {}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        pass
+
+    def configure(self, req: ConfigureRequest) -> None:
+        from .cognito import AwsSettings, retry_config
+
+        self._settings = AwsSettings.from_config(req.config.get)
+        retry_config()  # a bad AWS_MAX_ATTEMPTS or AWS_RETRY_MODE fails the first call, at preview
+
+    def _cognito(self) -> Cognito:
+        from .cognito import AwsSettings, Cognito
+
+        settings: AwsSettings = getattr(self, "_settings", None) or AwsSettings()
+        return Cognito(settings)
+
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        inputs, problems = validation.check(news)
+        return CheckResult(inputs, [CheckFailure(p.property, p.reason) for p in problems])
+
+    def diff(self, _id: str, _olds: dict[str, Any], _news: dict[str, Any]) -> DiffResult:
+        p = plan.plan(_olds, _news)
+        return DiffResult(
+            changes=p.action is not plan.Action.NONE,
+            replaces=list(p.replaces),
+            delete_before_replace=False,
+        )
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        pool, username = props[schema.USER_POOL_ID], props[schema.USERNAME]
+        reset_at = status = None
+        if plan.resets_on_create(props):
+            self._cognito().reset_password(pool, username, props.get(schema.CLIENT_METADATA))
+            reset_at, status = _now(), "RESET_REQUIRED"
+        return CreateResult(resource_id(pool, username), plan.outputs(props, reset_at=reset_at, user_status=status))
+
+    def update(self, _id: str, _olds: dict[str, Any], _news: dict[str, Any]) -> UpdateResult:
+        reset_at, status = _olds.get(schema.RESET_AT), _olds.get(schema.USER_STATUS)
+        if plan.plan(_olds, _news).resets:  # the engine updates only what Diff planned as an update
+            self._cognito().reset_password(
+                _news[schema.USER_POOL_ID], _news[schema.USERNAME], _news.get(schema.CLIENT_METADATA))
+            reset_at, status = _now(), "RESET_REQUIRED"
+        return UpdateResult(plan.outputs(_news, reset_at=reset_at, user_status=status))
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        status = self._cognito().user_status(props[schema.USER_POOL_ID], props[schema.USERNAME])
+        if status is None:
+            return ReadResult(None, {})  # gone: the engine drops the resource from state
+        outs = {k: v for k, v in props.items() if k != schema.PROVIDER}
+        outs[schema.USER_STATUS] = status
+        return ReadResult(id_, outs)
+
+    def delete(self, _id: str, _props: dict[str, Any]) -> None:
+        """Nothing to undo: a reset cannot be taken back, and the user stays as it is."""
