@@ -45,8 +45,10 @@ def test_lifecycle(pool: Pool, proxy: FaultProxy, launch: Launch, declare: Calla
     pool.client.admin_set_user_password(UserPoolId=pool.id, Username="alice", Password="Other0ne!pass",
                                         Permanent=True)
     assert pool.status("alice") == "CONFIRMED"
-    assert stack.up(goal.but(rotation_trigger="t2")).op == "update"
-    assert len(proxy.forwarded(RESET)) == 1
+    # A rotation sends the metadata of this rotation, not of the last one.
+    assert stack.up(goal.but(rotation_trigger="t2", client_metadata={"reason": "second"})).op == "update"
+    assert [r.json() for r in proxy.forwarded(RESET)] == [
+        {"UserPoolId": pool.id, "Username": "alice", "ClientMetadata": {"reason": "second"}}]
     assert pool.status("alice") == "RESET_REQUIRED"
     assert stack["r"].outputs["rotation_trigger"] == "t2"
     assert stack["r"].outputs["user_status"] == "RESET_REQUIRED"

@@ -69,12 +69,20 @@ def test_trigger_change_updates_in_place_with_one_reset(provider: CognitoPasswor
                                                         calls: list[ApiCall]) -> None:
     pool.user("alice")
     old = created(provider, inputs(pool, "alice", rotation_trigger="t1", client_metadata=META))
-    new = inputs(pool, "alice", rotation_trigger="t2", client_metadata=META)
+    # An earlier reset, as a stack written yesterday holds it: the rotation must move it.
+    old = {**old, "reset_at": "2020-01-01T00:00:00Z", "user_status": "CONFIRMED"}
+    calls.clear()
+    rotated = {"reason": "quarterly rotation", "ticket": "OPS-2"}
+    new = inputs(pool, "alice", rotation_trigger="t2", client_metadata=rotated)
     assert plan.plan(old, new).action is plan.Action.UPDATE
 
     outs = provider.update(old["username"], old, new).outs or {}
-    assert len(resets(calls)) == 2
-    assert outs["rotation_trigger"] == "t2"
+    # The rotation sends the NEW metadata (the message the user gets is about this rotation).
+    assert resets(calls) == [ApiCall("AdminResetUserPassword",
+                                     {"UserPoolId": pool.id, "Username": "alice", "ClientMetadata": rotated})]
+    assert outs["rotation_trigger"] == "t2" and outs["client_metadata"] == rotated
+    assert outs["reset_at"] > old["reset_at"] and outs["user_status"] == "RESET_REQUIRED"
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", outs["reset_at"])
     assert set(outs) == set(plan.outputs({}, reset_at=None, user_status=None))
 
 
