@@ -36,7 +36,9 @@ STRING_DEFAULTS: Final[dict[str, str]] = {
     RESET_REASON: "scheduled password rotation",
     RESET_TICKET: "",
     SUPPORT_CONTACT: "",
-    LOCALE: "en",
+    # Empty: no locale is sent, so the custom-message function falls back to the user's own
+    # `locale` attribute (a German-speaking user gets German) and only then to English.
+    LOCALE: "",
 }
 LIST_DEFAULTS: Final[dict[str, list[str]]] = {EXISTING_USERS: []}
 

@@ -56,7 +56,7 @@ def test_empty_config_means_the_defaults_and_no_accounts() -> None:
 
 def test_accounts_get_the_stack_wide_values_unless_overridden() -> None:
     cfg = load({
-        "rotationTrigger": "2026-11-27", "resetTicket": "SEC-1", "locale": "en",
+        "rotationTrigger": "2026-11-27", "resetTicket": "SEC-1", "locale": "fr",
         "testAccounts": [{"username": "qa-1", "email": "qa-1@example.com", "name": "QA One"}],
         "existingUsers": ["carol", "dave"],
         "accountOverrides": {"dave": {"rotationTrigger": "2026-12-01", "reason": "left the team"}},
@@ -68,9 +68,17 @@ def test_accounts_get_the_stack_wide_values_unless_overridden() -> None:
     assert accounts["carol"].create is False and accounts["carol"].email is None
     assert qa.rotation_trigger == accounts["carol"].rotation_trigger == "2026-11-27"
     assert accounts["dave"].rotation_trigger == "2026-12-01"
-    default_metadata = {"reason": "scheduled password rotation", "ticket": "SEC-1", "locale": "en"}
+    default_metadata = {"reason": "scheduled password rotation", "ticket": "SEC-1", "locale": "fr"}
     assert accounts["carol"].client_metadata == default_metadata
     assert accounts["dave"].client_metadata == {**default_metadata, "reason": "left the team"}
+
+
+def test_no_locale_is_sent_unless_one_is_configured() -> None:
+    # The function falls back to the user's own locale attribute only when none is sent.
+    (account,) = load({"existingUsers": ["carol"]}).accounts
+    assert "locale" not in account.client_metadata
+    (account,) = load({"existingUsers": ["carol"], "accountOverrides": {"carol": {"locale": "de"}}}).accounts
+    assert account.client_metadata["locale"] == "de"
 
 
 def test_empty_metadata_values_are_left_out() -> None:
