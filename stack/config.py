@@ -59,6 +59,16 @@ QUOTE_IT: Final = "quote it in Pulumi.<stack>.yaml, or set it with `pulumi confi
 """The fix for a number or boolean where text belongs (``config set --path`` types 2027 as a number)."""
 
 
+SHAPE_EXAMPLES: Final[dict[str, str]] = {
+    EXISTING_USERS: f"`{EXISTING_USERS}: [carol, dave]`",
+    TEST_ACCOUNTS: f"`{TEST_ACCOUNTS}: [{{username: qa-1, email: qa-1@example.com}}]`",
+    ACCOUNT_OVERRIDES: f"`{ACCOUNT_OVERRIDES}: {{carol: {{rotationTrigger: '2026-12-01'}}}}`",
+}
+"""What each object key looks like, for the sentence that says its shape is wrong."""
+
+TRIGGER_FIX: Final = "set it to a date or ticket id, such as `pulumi config set rotationTrigger 2026-11-27`"
+
+
 class StackConfigError(ValueError):
     """The stack config cannot be used; ``problems`` holds one sentence per bad key."""
 
@@ -119,17 +129,20 @@ class _Reader:
         raw = self._get(key)
         if raw is None or raw == "":
             return default
+        # Object config reaches a program as JSON text; anything else was a plain YAML scalar
+        # (`existingUsers: carol`), which the engine hands over as the text itself.
         parsed = _json_or_none(raw)
         if not isinstance(parsed, expected):
+            found = "a single string" if parsed is None else f"a {_kind(parsed)}"
             shape = "a list" if expected is list else "a map"
-            self.fail(key, f"must be {shape} but is {'not valid YAML/JSON' if parsed is None else 'a ' + _kind(parsed)}"
-                           f"; write it as {shape} in Pulumi.<stack>.yaml (see the README's config section)")
+            self.fail(key, f"must be {shape} but is {found}; write it as {shape} in Pulumi.<stack>.yaml, "
+                           f"such as {SHAPE_EXAMPLES.get(key, 'the README shows')}")
             return default
         return parsed
 
     def text_in(self, key: str, value: Any, what: str) -> str | None:
-        """A non-empty string at ``key`` inside an object value, or None after recording why not."""
-        if value is None or value == "":
+        """A non-blank string at ``key`` inside an object value, or None after recording why not."""
+        if value is None or (isinstance(value, str) and not value.strip()):
             self.fail(key, f"is missing; {what}")
             return None
         if not isinstance(value, str):
@@ -151,8 +164,7 @@ def load(get: Callable[[str], str | None], *, has_test_account_password: bool) -
     pool_name = r.string(USER_POOL_NAME)
     trigger = r.string(ROTATION_TRIGGER)
     if not trigger.strip():
-        r.fail(ROTATION_TRIGGER, "is empty; set it to a date or ticket id, such as "
-                                 "`pulumi config set rotationTrigger 2026-11-27`")
+        r.fail(ROTATION_TRIGGER, f"is empty; {TRIGGER_FIX}")
     metadata = {meta: value for key, meta in METADATA_KEYS.items() if (value := r.string(key).strip())}
 
     accounts: dict[str, dict[str, Any]] = {}
@@ -228,6 +240,10 @@ def _overrides(r: _Reader, accounts: Mapping[str, Any]) -> dict[str, dict[str, s
             r.fail(key, f"names no account in {TEST_ACCOUNTS} or {EXISTING_USERS}; add the account there "
                         f"or remove the override (usernames are case-sensitive)")
             continue
+        if override is None or override == {}:
+            # `carol:` with nothing under it: YAML's null, most likely a half-written override.
+            r.fail(key, f"is empty; give it at least one of {', '.join(OVERRIDE_FIELDS)}, or remove it")
+            continue
         if not isinstance(override, dict):
             r.fail(key, f"must be a map such as {{rotationTrigger: '2026-12-01'}} but is a {_kind(override)}")
             continue
@@ -235,6 +251,10 @@ def _overrides(r: _Reader, accounts: Mapping[str, Any]) -> dict[str, dict[str, s
         for name, value in override.items():
             if name not in OVERRIDE_FIELDS:
                 r.fail(f"{key}.{name}", f"is not something an override can set; use {', '.join(OVERRIDE_FIELDS)}")
+            elif name == ROTATION_TRIGGER and isinstance(value, str) and not value.strip():
+                # Blank, like an empty stack-wide trigger: rejected the same way, not taken as a value.
+                r.fail(f"{key}.{name}", "is empty; set it to a date or ticket id, such as '2026-12-01', or remove it "
+                                        "so the account follows the stack-wide rotationTrigger")
             elif (text := r.text_in(f"{key}.{name}", value, "remove the key or give it a value")) is not None:
                 checked[name] = text
         result[username] = checked

@@ -124,7 +124,7 @@ def test_an_account_in_both_lists_is_a_problem() -> None:
 
 @pytest.mark.parametrize(("key", "value", "expected"), [
     ("testAccounts", {"username": "x"}, "Stack config testAccounts must be a list but is a map"),
-    ("existingUsers", "[not json", "Stack config existingUsers must be a list but is not valid YAML/JSON"),
+    ("existingUsers", "[not json", "Stack config existingUsers must be a list but is a single string"),
     ("accountOverrides", ["carol"], "Stack config accountOverrides must be a map but is a list"),
     ("accountOverrides", {"carol": "2026"}, "Stack config accountOverrides.carol must be a map"),
     ("rotationTrigger", "  ", "Stack config rotationTrigger is empty"),
@@ -133,6 +133,43 @@ def test_an_account_in_both_lists_is_a_problem() -> None:
 def test_wrong_shapes_name_the_key(key: str, value: Any, expected: str) -> None:
     found = problems({"existingUsers": ["carol"], key: value})
     assert len(found) == 1 and found[0].startswith(expected)
+
+
+@pytest.mark.parametrize(("config", "sentence"), [
+    # `existingUsers: carol` is valid YAML: a string where a list belongs (the engine hands the
+    # program the text itself, not JSON).
+    ({"existingUsers": "carol"},
+     "Stack config existingUsers must be a list but is a single string; write it as a list in "
+     "Pulumi.<stack>.yaml, such as `existingUsers: [carol, dave]`."),
+    ({"existingUsers": "7"},
+     "Stack config existingUsers must be a list but is a number; write it as a list in Pulumi.<stack>.yaml, "
+     "such as `existingUsers: [carol, dave]`."),
+    ({"testAccounts": "qa-1"},
+     "Stack config testAccounts must be a list but is a single string; write it as a list in "
+     "Pulumi.<stack>.yaml, such as `testAccounts: [{username: qa-1, email: qa-1@example.com}]`."),
+    ({"existingUsers": ["carol"], "accountOverrides": "carol"},
+     "Stack config accountOverrides must be a map but is a single string; write it as a map in "
+     "Pulumi.<stack>.yaml, such as `accountOverrides: {carol: {rotationTrigger: '2026-12-01'}}`."),
+    # `carol:` with nothing under it is YAML's null.
+    ({"existingUsers": ["carol"], "accountOverrides": {"carol": None}},
+     "Stack config accountOverrides.carol is empty; give it at least one of rotationTrigger, reason, ticket, "
+     "supportContact, locale, or remove it."),
+    ({"existingUsers": ["carol"], "accountOverrides": {"carol": {}}},
+     "Stack config accountOverrides.carol is empty; give it at least one of rotationTrigger, reason, ticket, "
+     "supportContact, locale, or remove it."),
+    # Blank in an override, as blank stack-wide: rejected, not taken as a trigger.
+    ({"existingUsers": ["carol"], "accountOverrides": {"carol": {"rotationTrigger": "  "}}},
+     "Stack config accountOverrides.carol.rotationTrigger is empty; set it to a date or ticket id, such as "
+     "'2026-12-01', or remove it so the account follows the stack-wide rotationTrigger."),
+    ({"existingUsers": ["carol"], "rotationTrigger": " \t"},
+     "Stack config rotationTrigger is empty; set it to a date or ticket id, such as "
+     "`pulumi config set rotationTrigger 2026-11-27`."),
+    ({"existingUsers": ["carol"], "accountOverrides": {"carol": {"ticket": "   "}}},
+     "Stack config accountOverrides.carol.ticket is missing; remove the key or give it a value."),
+])
+def test_each_mistake_gets_one_sentence_saying_what_was_found_and_what_is_expected(
+        config: dict[str, Any], sentence: str) -> None:
+    assert problems(config) == (sentence,)
 
 
 def test_test_accounts_need_the_password_key() -> None:
