@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 from stack import config as sc
+from stack import keys, mail
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -33,6 +34,19 @@ def test_pulumi_yaml_declares_the_same_types_and_defaults() -> None:
     for key, default in sc.LIST_DEFAULTS.items():
         assert declared[key]["type"] == "array" and declared[key]["items"] == {"type": "string"}, key
         assert declared[key]["default"] == default, key
+    for key, flag in keys.BOOLEAN_DEFAULTS.items():
+        assert declared[key]["type"] == "boolean" and declared[key]["default"] is flag, key
+
+
+def test_the_per_run_cap_is_declared_with_the_stacks_protective_default() -> None:
+    # Read by the provider as cognito-password-reset:maxResetsPerRun; the stack's mail warning
+    # assumes the same default when the key is absent.
+    declared = yaml.safe_load((ROOT / "Pulumi.yaml").read_text())
+    assert declared["name"] == "cognito-password-reset"
+    assert declared["config"][keys.MAX_RESETS_PER_RUN] == {
+        "type": "integer", "default": keys.DEFAULT_MAX_RESETS_PER_RUN,
+        "description": declared["config"][keys.MAX_RESETS_PER_RUN]["description"]}
+    assert keys.DEFAULT_MAX_RESETS_PER_RUN == mail.DEFAULT_SENDER_DAILY_LIMIT
 
 
 
@@ -105,21 +119,21 @@ def test_every_problem_is_reported_at_once_naming_its_key() -> None:
         "Stack config testAccounts[3].email is not an email address; use the form name@example.com.",
         "Stack config existingUsers[1] must be a string but is a number; quote it in Pulumi.<stack>.yaml, or set "
         "it with `pulumi config set --path --type string ...`.",
-        "Stack config existingUsers[2] repeats the account 'carol'; list each account once, in testAccounts "
-        "or existingUsers.",
-        "Stack config accountOverrides.zed names no account in testAccounts or existingUsers; add the account "
-        "there or remove the override (usernames are case-sensitive).",
+        "Stack config existingUsers[2] repeats the account 'carol'; list each account once, in testAccounts, "
+        "testAccountsFile or existingUsers.",
+        "Stack config accountOverrides.zed names no account in testAccounts, testAccountsFile or existingUsers; "
+        "add the account there or remove the override (usernames are case-sensitive).",
         "Stack config accountOverrides.carol.rotationTrigger must be a string but is a number; quote it in "
         "Pulumi.<stack>.yaml, or set it with `pulumi config set --path --type string ...`.",
         "Stack config accountOverrides.carol.colour is not something an override can set; use rotationTrigger, "
-        "reason, ticket, supportContact, locale.",
+        "rotateAfterDays, reason, ticket, supportContact, locale.",
     )
 
 
 def test_an_account_in_both_lists_is_a_problem() -> None:
     found = problems({"testAccounts": [{"username": "carol", "email": "c@example.com"}], "existingUsers": ["carol"]})
     assert found == ("Stack config existingUsers[0] repeats the account 'carol'; list each account once, in "
-                     "testAccounts or existingUsers.",)
+                     "testAccounts, testAccountsFile or existingUsers.",)
 
 
 @pytest.mark.parametrize(("key", "value", "expected"), [
@@ -152,11 +166,11 @@ def test_wrong_shapes_name_the_key(key: str, value: Any, expected: str) -> None:
      "Pulumi.<stack>.yaml, such as `accountOverrides: {carol: {rotationTrigger: '2026-12-01'}}`."),
     # `carol:` with nothing under it is YAML's null.
     ({"existingUsers": ["carol"], "accountOverrides": {"carol": None}},
-     "Stack config accountOverrides.carol is empty; give it at least one of rotationTrigger, reason, ticket, "
-     "supportContact, locale, or remove it."),
+     "Stack config accountOverrides.carol is empty; give it at least one of rotationTrigger, rotateAfterDays, "
+     "reason, ticket, supportContact, locale, or remove it."),
     ({"existingUsers": ["carol"], "accountOverrides": {"carol": {}}},
-     "Stack config accountOverrides.carol is empty; give it at least one of rotationTrigger, reason, ticket, "
-     "supportContact, locale, or remove it."),
+     "Stack config accountOverrides.carol is empty; give it at least one of rotationTrigger, rotateAfterDays, "
+     "reason, ticket, supportContact, locale, or remove it."),
     # Blank in an override, as blank stack-wide: rejected, not taken as a trigger.
     ({"existingUsers": ["carol"], "accountOverrides": {"carol": {"rotationTrigger": "  "}}},
      "Stack config accountOverrides.carol.rotationTrigger is empty; set it to a date or ticket id, such as "
@@ -190,4 +204,4 @@ def test_the_metadata_keys_are_those_the_function_reads() -> None:
     from lambdas import custom_message
 
     assert sorted(sc.METADATA_KEYS.values()) == sorted(custom_message.KNOWN_KEYS)
-    assert set(sc.OVERRIDE_FIELDS) == {sc.ROTATION_TRIGGER, *custom_message.KNOWN_KEYS}
+    assert set(sc.OVERRIDE_FIELDS) == {sc.ROTATION_TRIGGER, keys.ROTATE_AFTER_DAYS, *custom_message.KNOWN_KEYS}

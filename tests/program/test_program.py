@@ -185,7 +185,7 @@ def test_the_reset_policy_names_exactly_the_provider_actions_on_this_pool(run: R
     (statement,) = document["Statement"]
     assert statement["Effect"] == "Allow"
     assert sorted(statement["Action"]) == ["cognito-idp:AdminGetUser", "cognito-idp:AdminResetUserPassword"]
-    assert statement["Resource"] == run.exports["userPoolArn"]
+    assert statement["Resource"] == [run.exports["userPoolArn"]]
     assert set(statement) <= {"Sid", "Effect", "Action", "Resource"}
 
 
@@ -208,7 +208,7 @@ def test_defaults_give_a_pool_and_no_accounts(run_stack: Callable[..., Run]) -> 
 
 @pytest.mark.parametrize(("config", "message"), [
     ({"existingUsers": ["carol"], "accountOverrides": {"dave": {"rotationTrigger": "x"}}},
-     "Stack config accountOverrides.dave names no account in testAccounts or existingUsers"),
+     "Stack config accountOverrides.dave names no account in testAccounts, testAccountsFile or existingUsers"),
     ({"testAccounts": [{"username": "qa-eve"}]},
      "Stack config testAccounts[0].email is missing; give every test account an email address"),
     ({"existingUsers": ["carol"], "accountOverrides": {"carol": {"rotationTrigger": 20261201}}},
