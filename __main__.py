@@ -2,30 +2,41 @@
 
 Wiring only. Config is read and checked by ``stack.config`` (every bad key is reported at
 preview, before anything is created); the function's code is ``lambdas/custom_message.py``;
-the IAM document for whoever runs the resets comes from ``stack.policy``. Everything but the
-resets is pulumi-aws; the resets are ``CognitoPasswordReset`` (``cognito_password_reset``).
+the IAM document for whoever runs the resets comes from ``stack.policy``; the mail warning
+from ``stack.mail``. Everything but the resets is pulumi-aws; the resets are
+``CognitoPasswordReset`` (``cognito_password_reset``).
+
+Pools: the one the stack creates (unless ``createUserPool`` is false), with its trigger, its
+test accounts and its existing users; and each of ``existingPools``, made elsewhere, where the
+stack only resets the listed users (and, when the entry opts in, lets the pool invoke the
+function).
 """
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pulumi
 import pulumi_aws as aws
 
 from cognito_password_reset import CognitoPasswordReset
 from stack import config as stack_config
-from stack import policy
+from stack import keys, mail, policy
+from stack.reading import Account
 
 FUNCTION_CODE = "lambdas/custom_message.py"
 """Relative to the project root, where Pulumi runs the program: the state stays portable."""
 FUNCTION_RUNTIME = aws.lambda_.Runtime.PYTHON3D13
+PROJECT_ROOT = Path(__file__).resolve().parent
+"""testAccountsFile is relative to this folder (the one with Pulumi.yaml)."""
 
 config = pulumi.Config()
 try:
     settings = stack_config.load(
         config.get,
         has_test_account_password=config.get_secret(stack_config.TEST_ACCOUNT_PASSWORD) is not None,
+        root=PROJECT_ROOT,
     )
 except stack_config.StackConfigError as exc:
     # RunError: the sentences, without a Python traceback around them.
@@ -56,53 +67,109 @@ function = aws.lambda_.Function(
     opts=pulumi.ResourceOptions(depends_on=[logs]),
 )
 
-pool = aws.cognito.UserPool(
-    "user-pool",
-    name=settings.user_pool_name,
-    auto_verified_attributes=["email"],
-    account_recovery_setting={"recovery_mechanisms": [{"name": "verified_email", "priority": 1}]},
-    lambda_config={"custom_message": function.arn},
-)
-invoke = aws.lambda_.Permission(
-    "custom-message-invoke",
-    action="lambda:InvokeFunction",
-    function=function.name,
-    principal="cognito-idp.amazonaws.com",
-    source_arn=pool.arn,
-)
 
-password = config.get_secret(stack_config.TEST_ACCOUNT_PASSWORD)
-resets: dict[str, CognitoPasswordReset] = {}
-for account in settings.accounts:
-    # A reset runs the trigger, so it waits for Cognito's permission to invoke it.
-    depends_on: list[pulumi.Resource] = [invoke]
-    if account.create:
-        attributes = {"email": account.email, "email_verified": "true"}
-        if account.name:
-            attributes["name"] = account.name
-        # A permanent password makes the user CONFIRMED (AdminSetUserPassword, Permanent=true):
-        # a user left in FORCE_CHANGE_PASSWORD cannot be reset. SUPPRESS: no invitation mail.
-        depends_on.append(aws.cognito.User(
-            f"user-{account.username}",
-            user_pool_id=pool.id,
-            username=account.username,
-            attributes=attributes,
-            password=password,
-            message_action="SUPPRESS",
-        ))
-    resets[account.username] = CognitoPasswordReset(
-        f"reset-{account.username}",
-        user_pool_id=pool.id,
+def invoke_permission(name: str, source_arn: pulumi.Input[str]) -> aws.lambda_.Permission:
+    """Cognito may invoke the function for this one pool (source ARN), nobody else."""
+    return aws.lambda_.Permission(
+        name,
+        action="lambda:InvokeFunction",
+        function=function.name,
+        principal="cognito-idp.amazonaws.com",
+        source_arn=source_arn,
+    )
+
+
+def reset(name: str, user_pool_id: pulumi.Input[str], account: Account,
+          depends_on: list[pulumi.Resource]) -> CognitoPasswordReset:
+    return CognitoPasswordReset(
+        name,
+        user_pool_id=user_pool_id,
         # The plain username, not the user's output: preview then always knows it, and shows
         # a rotation as an update of exactly the accounts whose trigger changed.
         username=account.username,
         client_metadata=account.client_metadata,
         rotation_trigger=account.rotation_trigger,
+        # rotateAfterDays is parsed and checked into account.rotate_after_days; the resource input
+        # arrives with the package's fleet-rotation change. TO WIRE (lead), uncomment:
+        # rotate_after_days=account.rotate_after_days,
         opts=pulumi.ResourceOptions(depends_on=depends_on),
     )
 
-pulumi.export("userPoolId", pool.id)
-pulumi.export("userPoolArn", pool.arn)
+
+cap = mail.resets_per_run_cap(config.get(keys.MAX_RESETS_PER_RUN), keys.DEFAULT_MAX_RESETS_PER_RUN)
+pool_arns: list[pulumi.Output[str]] = []
+resets: dict[str, CognitoPasswordReset] = {}
+
+if settings.create_user_pool:
+    email_configuration = None
+    if settings.ses is not None:
+        # DEVELOPER: Cognito sends through this SES identity, with SES's quotas (thousands a day).
+        email_configuration = aws.cognito.UserPoolEmailConfigurationArgs(
+            email_sending_account="DEVELOPER",
+            source_arn=settings.ses.source_arn,
+            from_email_address=settings.ses.from_address,
+        )
+    elif (warning := mail.default_sender_warning("The user pool the stack creates", len(settings.accounts), cap)):
+        pulumi.log.warn(warning)
+    pool = aws.cognito.UserPool(
+        "user-pool",
+        name=settings.user_pool_name,
+        auto_verified_attributes=["email"],
+        account_recovery_setting={"recovery_mechanisms": [{"name": "verified_email", "priority": 1}]},
+        lambda_config={"custom_message": function.arn},
+        email_configuration=email_configuration,
+    )
+    invoke = invoke_permission("custom-message-invoke", pool.arn)
+    pool_arns.append(pool.arn)
+
+    password = config.get_secret(stack_config.TEST_ACCOUNT_PASSWORD)
+    for account in settings.accounts:
+        # A reset runs the trigger, so it waits for Cognito's permission to invoke it.
+        depends_on: list[pulumi.Resource] = [invoke]
+        if account.create:
+            attributes = {"email": account.email, "email_verified": "true"}
+            if account.name:
+                attributes["name"] = account.name
+            # A permanent password makes the user CONFIRMED (AdminSetUserPassword, Permanent=true):
+            # a user left in FORCE_CHANGE_PASSWORD cannot be reset. SUPPRESS: no invitation mail.
+            depends_on.append(aws.cognito.User(
+                f"user-{account.username}",
+                user_pool_id=pool.id,
+                username=account.username,
+                attributes=attributes,
+                password=password,
+                message_action="SUPPRESS",
+            ))
+        resets[account.username] = reset(f"reset-{account.username}", pool.id, account, depends_on)
+    pulumi.export("userPoolId", pool.id)
+    pulumi.export("userPoolArn", pool.arn)
+
+existing_resets: dict[str, dict[str, CognitoPasswordReset]] = {}
+if settings.existing_pools:
+    # The pools' ARNs need the account: the one these credentials reach, which is where the
+    # provider's resets go too (same stack config). Asked once, only when there are such pools.
+    caller = aws.get_caller_identity_output()
+    for existing in settings.existing_pools:
+        arn = pulumi.Output.all(caller.arn, caller.account_id).apply(
+            lambda parts, pool_id=existing.user_pool_id: policy.user_pool_arn(parts[0], parts[1], pool_id))
+        pool_arns.append(arn)
+        after: list[pulumi.Resource] = []
+        if existing.allow_custom_message_invoke:
+            # Only the permission: attaching the trigger is a change to the pool, which is not ours.
+            after.append(invoke_permission(f"custom-message-invoke-{existing.user_pool_id}", arn))
+        existing_resets[existing.user_pool_id] = {
+            account.username: reset(f"reset-{existing.user_pool_id}-{account.username}", existing.user_pool_id,
+                                    account, after)
+            for account in existing.accounts
+        }
+
+
+def _outputs(found: dict[str, CognitoPasswordReset]) -> dict[str, dict[str, pulumi.Output[str | None]]]:
+    return {name: {"resetAt": r.reset_at, "userStatus": r.user_status} for name, r in found.items()}
+
+
 pulumi.export("customMessageFunctionName", function.name)
-pulumi.export("resets", {name: {"resetAt": r.reset_at, "userStatus": r.user_status} for name, r in resets.items()})
-pulumi.export("resetPolicy", pool.arn.apply(policy.reset_policy_json))
+pulumi.export("customMessageFunctionArn", function.arn)
+pulumi.export("resets", _outputs(resets))
+pulumi.export("existingPoolResets", {pool_id: _outputs(found) for pool_id, found in existing_resets.items()})
+pulumi.export("resetPolicy", pulumi.Output.all(*pool_arns).apply(policy.reset_policy_json))

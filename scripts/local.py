@@ -11,9 +11,12 @@ point at 127.0.0.1. For a local stack the script
 - keeps Pulumi's state in a file backend inside the repo (``.state/pulumi``, git-ignored) and
   sets ``PULUMI_CONFIG_PASSPHRASE`` (a fixed one for the emulator's throw-away secrets) unless
   one is set already;
+- creates an "existing" user pool with two users directly in the emulator (once: it is found
+  by name the next time), standing for a pool made elsewhere;
 - selects or creates the stack and writes the config that points pulumi-aws and the
   CognitoPasswordReset provider at the emulator (the same ``aws:endpoints`` serve both),
-  plus two sample test accounts and their initial password the first time;
+  names that existing pool and its users (``existingPools``), plus two sample test accounts
+  and their initial password the first time;
 - runs ``pulumi up --yes --refresh`` (or preview / destroy), and for ``down`` stops the
   emulator it started, by PID.
 
@@ -21,9 +24,9 @@ Any other stack is a real AWS target (see the README): no emulator, the stack's 
 and the user's own backend (``pulumi login`` or ``PULUMI_BACKEND_URL``) and passphrase.
 
 Every step that writes is idempotent, so ``make up`` twice in a row changes nothing the
-second time: the emulator is reused, config is rewritten with the same values, the password
-and sample accounts are written only when absent, and ``--refresh`` finds what the first run
-left.
+second time: the emulator is reused, the existing pool and its users are found, not made
+again, config is rewritten with the same values, the password and sample accounts are written
+only when absent, and ``--refresh`` finds what the first run left.
 """
 
 from __future__ import annotations
@@ -52,6 +55,9 @@ LOCAL_PASSPHRASE = "local-emulator-only"
 emulator); a real stack brings its own passphrase or secrets provider."""
 EMULATED_SERVICES = ("cognitoidp", "iam", "lambda", "sts")
 SAMPLE_ACCOUNTS = ("qa-alice", "qa-bob")
+EXISTING_POOL_NAME = "cognito-password-reset-existing"
+"""The pool the script makes in the emulator, standing for one another team made (found by this name)."""
+EXISTING_POOL_USERS = ("erin", "frank")
 START_TIMEOUT = 30.0
 LOCAL_ENDPOINT = re.compile(r"https?://127\.0\.0\.1:\d+")
 
@@ -182,8 +188,13 @@ def _port_taken(port: int) -> bool:
 
 def emulator_env() -> dict[str, str]:
     """moto's environment: the function's role attaches AWSLambdaBasicExecutionRole, an AWS
-    managed policy moto only knows when told to load them."""
-    return {**os.environ, "MOTO_IAM_LOAD_MANAGED_POLICIES": "true"}
+    managed policy moto only knows when told to load them. Without the user's AWS profile:
+    moto uses botocore inside, which fails every request if that profile is not on this
+    machine's files (and nothing of a real account belongs in the emulator)."""
+    env = {**os.environ, "MOTO_IAM_LOAD_MANAGED_POLICIES": "true"}
+    for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE"):
+        env.pop(name, None)
+    return env
 
 
 def ensure_emulator(s: Settings) -> None:
@@ -247,6 +258,76 @@ def _reap(pid: int) -> None:
         os.waitpid(pid, os.WNOHANG)
 
 
+# --- the "existing" pool --------------------------------------------------------------------
+
+class EmulatorError(Failure):
+    """The emulator answered a Cognito call with an error (``code`` is its exception name)."""
+
+    def __init__(self, operation: str, code: str, message: str) -> None:
+        super().__init__(f"the AWS emulator refused {operation}: {code} {message}".strip())
+        self.code = code
+
+
+def cognito(s: Settings, operation: str, payload: dict[str, object]) -> dict[str, object]:
+    """One Cognito API call to the emulator over plain HTTP (standard library only, no boto3)."""
+    import json
+    import urllib.error
+    import urllib.request
+
+    request = urllib.request.Request(f"{s.endpoint}/", data=json.dumps(payload).encode(), method="POST", headers={
+        "Content-Type": "application/x-amz-json-1.1",
+        "X-Amz-Target": f"AWSCognitoIdentityProviderService.{operation}",
+        # moto reads the service and region from the credential scope and checks no signature.
+        "Authorization": f"AWS4-HMAC-SHA256 Credential=test/20260101/{REGION}/cognito-idp/aws4_request, "
+                         f"SignedHeaders=host, Signature=0",
+    })
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            answer: dict[str, object] = json.loads(response.read() or b"{}")
+            return answer
+    except urllib.error.HTTPError as error:
+        raw = error.read()
+        try:
+            body = json.loads(raw or b"{}")
+        except ValueError:  # not Cognito's JSON error: say what came back
+            body = {"__type": f"HTTP {error.code}", "message": raw[:200].decode(errors="replace")}
+        raise EmulatorError(operation, str(body.get("__type", error.code)).split("#")[-1],
+                            str(body.get("message", ""))) from None
+
+
+def ensure_existing_pool(s: Settings) -> str:
+    """The id of the emulator's "existing" pool with its users, made only if missing."""
+    import secrets
+
+    pool_id = None
+    token: object = None
+    while pool_id is None:
+        page = cognito(s, "ListUserPools", {"MaxResults": 60, **({"NextToken": token} if token else {})})
+        pools = page.get("UserPools")
+        found = [p["Id"] for p in pools if p.get("Name") == EXISTING_POOL_NAME] if isinstance(pools, list) else []
+        if found:
+            pool_id = str(found[0])
+        elif not (token := page.get("NextToken")):
+            created = cognito(s, "CreateUserPool", {"PoolName": EXISTING_POOL_NAME,
+                                                   "AutoVerifiedAttributes": ["email"]})["UserPool"]
+            pool_id = str(created["Id"])  # type: ignore[index]
+    for username in EXISTING_POOL_USERS:
+        try:
+            cognito(s, "AdminGetUser", {"UserPoolId": pool_id, "Username": username})
+            continue  # there already (perhaps RESET_REQUIRED by the last run): left as it is
+        except EmulatorError as error:
+            if error.code != "UserNotFoundException":
+                raise
+        cognito(s, "AdminCreateUser", {
+            "UserPoolId": pool_id, "Username": username, "MessageAction": "SUPPRESS",
+            "UserAttributes": [{"Name": "email", "Value": f"{username}@example.com"},
+                               {"Name": "email_verified", "Value": "true"}]})
+        # CONFIRMED, so it can be reset; nobody signs in with this password, so it is not kept.
+        cognito(s, "AdminSetUserPassword", {"UserPoolId": pool_id, "Username": username, "Permanent": True,
+                                            "Password": f"Existing-{secrets.token_urlsafe(12)}-9a"})
+    return pool_id
+
+
 # --- the Pulumi CLI -------------------------------------------------------------------------
 
 class Pulumi:
@@ -293,8 +374,12 @@ class Pulumi:
         return self.run("stack", "select", self.settings.stack, quiet=True).returncode == 0
 
 
-def configure_local_stack(p: Pulumi) -> None:
-    """Point the stack at the emulator; add sample accounts and their password if absent."""
+def configure_local_stack(p: Pulumi, existing_pool_id: str | None) -> None:
+    """Point the stack at the emulator; add sample accounts and their password if absent.
+
+    ``existing_pool_id`` (the emulator's "existing" pool) is written every time: a fresh
+    emulator makes the pool again under a new id.
+    """
     import secrets
 
     s = p.settings
@@ -307,6 +392,12 @@ def configure_local_stack(p: Pulumi) -> None:
         "aws:skipMetadataApiCheck": "true",
         **{f"aws:endpoints[0].{service}": s.endpoint for service in EMULATED_SERVICES},
     }
+    if existing_pool_id is not None:
+        values["existingPools[0].userPoolId"] = existing_pool_id
+        for i, username in enumerate(EXISTING_POOL_USERS):
+            values[f"existingPools[0].users[{i}]"] = username
+        # Shows the opt-in: the stack lets this pool invoke the function, and changes nothing else there.
+        values["existingPools[0].allowCustomMessageInvoke"] = "true"
     if not p.has_config("testAccounts"):
         for i, username in enumerate(SAMPLE_ACCOUNTS):
             values[f"testAccounts[{i}].username"] = username
@@ -335,11 +426,14 @@ def main(argv: list[str]) -> int:
         if action == "down" and local and not p.stack_exists():
             stop_emulator(s)
             return 0
+        existing_pool_id = None
         if local:
             ensure_emulator(s)
+            if action in ("up", "preview"):
+                existing_pool_id = ensure_existing_pool(s)
         p.must("stack", "select", "--create", s.stack)
         if local:
-            configure_local_stack(p)
+            configure_local_stack(p, existing_pool_id)
         command = {
             "up": ("up", "--yes", "--refresh"),
             "preview": ("preview", "--refresh", "--diff"),

@@ -5,56 +5,49 @@ in tests) and returns ``StackConfig``, or raises ``StackConfigError`` listing ev
 one sentence each, naming the key and the fix. Values are never quoted in a problem: a
 reason or ticket may be sensitive, and the key is what the user needs.
 
-Scalar and list keys are declared with the same types and defaults in ``Pulumi.yaml`` (a test
-keeps the two in step); the object keys (``testAccounts``, ``accountOverrides``) cannot be
-declared there, since project config types stop at arrays of scalars.
+The parts: ``keys`` (names and defaults), ``reading`` (the reader, accounts, overrides),
+``accounts_file`` (test accounts from CSV), ``existing_pools``, ``mail`` (the created pool's
+sender). Scalar and list keys are declared with the same types and defaults in ``Pulumi.yaml``
+(a test keeps the two in step); the object keys (``testAccounts``, ``accountOverrides``,
+``existingPools``) cannot be declared there, since project config types stop at arrays of scalars.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Final
+from pathlib import Path
+from typing import Any
 
-# Keys and defaults. The defaults are repeated in Pulumi.yaml, which the CLI applies; the
-# program applies them too, so a stack run by other means (mocks, automation) behaves alike.
-USER_POOL_NAME: Final = "userPoolName"
-ROTATION_TRIGGER: Final = "rotationTrigger"
-RESET_REASON: Final = "resetReason"
-RESET_TICKET: Final = "resetTicket"
-SUPPORT_CONTACT: Final = "supportContact"
-LOCALE: Final = "locale"
-EXISTING_USERS: Final = "existingUsers"
-TEST_ACCOUNTS: Final = "testAccounts"
-ACCOUNT_OVERRIDES: Final = "accountOverrides"
-TEST_ACCOUNT_PASSWORD: Final = "testAccountPassword"
+from .accounts_file import read_accounts_file
+from .existing_pools import ExistingPool, read_existing_pools
+from .keys import (
+    ACCOUNT_OVERRIDES,
+    BOOLEAN_DEFAULTS,
+    CREATE_USER_POOL,
+    EXISTING_POOLS,
+    EXISTING_USERS,
+    LIST_DEFAULTS,
+    METADATA_KEYS,
+    OVERRIDE_FIELDS,
+    QUOTE_IT,
+    ROTATE_AFTER_DAYS,
+    ROTATION_TRIGGER,
+    STRING_DEFAULTS,
+    TEST_ACCOUNT_FIELDS,
+    TEST_ACCOUNT_PASSWORD,
+    TEST_ACCOUNTS,
+    TEST_ACCOUNTS_FILE,
+    TRIGGER_FIX,
+    USER_POOL_NAME,
+)
+from .mail import SesSender, read_ses
+from .reading import Account, Defaults, Reader, build_accounts, is_email, kind, read_overrides
 
-STRING_DEFAULTS: Final[dict[str, str]] = {
-    USER_POOL_NAME: "cognito-password-reset",
-    ROTATION_TRIGGER: "initial",
-    RESET_REASON: "scheduled password rotation",
-    RESET_TICKET: "",
-    SUPPORT_CONTACT: "",
-    LOCALE: "en",
-}
-LIST_DEFAULTS: Final[dict[str, list[str]]] = {EXISTING_USERS: []}
-
-METADATA_KEYS: Final[dict[str, str]] = {
-    RESET_REASON: "reason",
-    RESET_TICKET: "ticket",
-    SUPPORT_CONTACT: "supportContact",
-    LOCALE: "locale",
-}
-"""Stack config key -> the client metadata key the custom-message function reads."""
-
-TEST_ACCOUNT_FIELDS: Final = ("username", "email", "name")
-OVERRIDE_FIELDS: Final = (ROTATION_TRIGGER, *METADATA_KEYS.values())
-"""What an account override may set: its own rotation trigger, and any client metadata key."""
-
-
-QUOTE_IT: Final = "quote it in Pulumi.<stack>.yaml, or set it with `pulumi config set --path --type string ...`"
-"""The fix for a number or boolean where text belongs (``config set --path`` types 2027 as a number)."""
+__all__ = [
+    "LIST_DEFAULTS", "METADATA_KEYS", "OVERRIDE_FIELDS", "ROTATION_TRIGGER", "STRING_DEFAULTS",
+    "TEST_ACCOUNT_PASSWORD", "Account", "ExistingPool", "SesSender", "StackConfig", "StackConfigError", "load",
+]
 
 
 class StackConfigError(ValueError):
@@ -66,97 +59,54 @@ class StackConfigError(ValueError):
 
 
 @dataclass(frozen=True)
-class Account:
-    """One account the stack resets; ``create`` if the stack also creates it (a test account)."""
-
-    username: str
-    rotation_trigger: str
-    client_metadata: dict[str, str]
-    create: bool = False
-    email: str | None = None
-    name: str | None = None
-
-
-@dataclass(frozen=True)
 class StackConfig:
     """Everything the program needs from config, checked."""
 
     user_pool_name: str
     rotation_trigger: str
     accounts: tuple[Account, ...] = field(default=())
+    """The accounts in the pool the stack creates (none when it creates no pool)."""
+    existing_pools: tuple[ExistingPool, ...] = field(default=())
+    create_user_pool: bool = True
+    ses: SesSender | None = None
+    """The created pool's SES sender; None: Cognito's default sender."""
+    rotate_after_days: int | None = None
 
 
-def _kind(value: Any) -> str:
-    names = {dict: "map", list: "list", bool: "boolean", int: "number", float: "number", str: "string"}
-    return names.get(type(value), type(value).__name__)
+def load(get: Callable[[str], str | None], *, has_test_account_password: bool,
+         root: Path | None = None) -> StackConfig:
+    """Read and check the stack config; raise ``StackConfigError`` naming every bad key.
 
-
-class _Reader:
-    """Collects problems while reading, so one preview reports every bad key at once."""
-
-    def __init__(self, get: Callable[[str], str | None]) -> None:
-        self._get = get
-        self.problems: list[str] = []
-
-    def fail(self, key: str, what: str) -> None:
-        self.problems.append(f"Stack config {key} {what}.")
-
-    def string(self, key: str) -> str:
-        raw = self._get(key)
-        if raw is None:
-            return STRING_DEFAULTS[key]
-        # Object config reaches a program as JSON text; a map or list here is a mistake.
-        parsed = _json_or_none(raw)
-        if isinstance(parsed, (dict, list)):
-            self.fail(key, f"must be a string but is a {_kind(parsed)}; set it with "
-                           f"`pulumi config set {key} <text>`")
-            return STRING_DEFAULTS[key]
-        return raw
-
-    def structured(self, key: str, expected: type, default: Any) -> Any:
-        raw = self._get(key)
-        if raw is None or raw == "":
-            return default
-        parsed = _json_or_none(raw)
-        if not isinstance(parsed, expected):
-            shape = "a list" if expected is list else "a map"
-            self.fail(key, f"must be {shape} but is {'not valid YAML/JSON' if parsed is None else 'a ' + _kind(parsed)}"
-                           f"; write it as {shape} in Pulumi.<stack>.yaml (see the README's config section)")
-            return default
-        return parsed
-
-    def text_in(self, key: str, value: Any, what: str) -> str | None:
-        """A non-empty string at ``key`` inside an object value, or None after recording why not."""
-        if value is None or value == "":
-            self.fail(key, f"is missing; {what}")
-            return None
-        if not isinstance(value, str):
-            self.fail(key, f"must be a string but is a {_kind(value)}; {QUOTE_IT}")
-            return None
-        return value
-
-
-def _json_or_none(raw: str) -> Any:
-    try:
-        return json.loads(raw)
-    except ValueError:
-        return None
-
-
-def load(get: Callable[[str], str | None], *, has_test_account_password: bool) -> StackConfig:
-    """Read and check the stack config; raise ``StackConfigError`` naming every bad key."""
-    r = _Reader(get)
+    ``root`` is the project folder, which ``testAccountsFile`` is relative to (default: the
+    working directory, where Pulumi runs a program).
+    """
+    r = Reader(get)
     pool_name = r.string(USER_POOL_NAME)
+    create_pool = r.boolean(CREATE_USER_POOL, BOOLEAN_DEFAULTS[CREATE_USER_POOL])
     trigger = r.string(ROTATION_TRIGGER)
     if not trigger.strip():
-        r.fail(ROTATION_TRIGGER, "is empty; set it to a date or ticket id, such as "
-                                 "`pulumi config set rotationTrigger 2026-11-27`")
-    metadata = {meta: value for key, meta in METADATA_KEYS.items() if (value := r.string(key).strip())}
+        r.fail(ROTATION_TRIGGER, f"is empty; {TRIGGER_FIX}")
+    defaults = Defaults(
+        rotation_trigger=trigger,
+        client_metadata={meta: value for key, meta in METADATA_KEYS.items() if (value := r.string(key).strip())},
+        rotate_after_days=r.days(ROTATE_AFTER_DAYS, r.raw(ROTATE_AFTER_DAYS)),
+    )
 
     accounts: dict[str, dict[str, Any]] = {}
     _test_accounts(r, accounts)
+    if (path := r.string(TEST_ACCOUNTS_FILE).strip()):
+        for where, username, spec in read_accounts_file(r, Path.cwd() if root is None else root, path):
+            _add(r, accounts, where, username, spec)
     _existing_users(r, accounts)
-    overrides = _overrides(r, accounts)
+    overrides = read_overrides(r, ACCOUNT_OVERRIDES, r.structured(ACCOUNT_OVERRIDES, dict, {}), accounts,
+                               f"{TEST_ACCOUNTS}, {TEST_ACCOUNTS_FILE} or {EXISTING_USERS}")
+    if not create_pool:
+        for key in (TEST_ACCOUNTS, TEST_ACCOUNTS_FILE, EXISTING_USERS, ACCOUNT_OVERRIDES):
+            if r.raw(key) not in (None, "", "[]", "{}"):
+                r.fail(key, f"names accounts of the pool the stack creates, but {CREATE_USER_POOL} is false; "
+                            f"move them to {EXISTING_POOLS} under their pool, or set {CREATE_USER_POOL} to true")
+    existing = read_existing_pools(r, defaults)
+    ses = read_ses(r, creates_pool=create_pool)
 
     if any(a["create"] for a in accounts.values()) and not has_test_account_password:
         r.fail(TEST_ACCOUNT_PASSWORD, "is missing but testAccounts needs it; set the test accounts' initial "
@@ -165,75 +115,51 @@ def load(get: Callable[[str], str | None], *, has_test_account_password: bool) -
     if r.problems:
         raise StackConfigError(r.problems)
 
-    built = []
-    for username, spec in accounts.items():
-        override = overrides.get(username, {})
-        built.append(Account(
-            username=username,
-            rotation_trigger=override.get(ROTATION_TRIGGER, trigger),
-            client_metadata={**metadata, **{k: v for k, v in override.items() if k != ROTATION_TRIGGER}},
-            create=spec["create"],
-            email=spec.get("email"),
-            name=spec.get("name"),
-        ))
-    return StackConfig(user_pool_name=pool_name, rotation_trigger=trigger, accounts=tuple(built))
+    return StackConfig(
+        user_pool_name=pool_name,
+        rotation_trigger=trigger,
+        accounts=build_accounts(accounts, overrides, defaults) if create_pool else (),
+        existing_pools=existing,
+        create_user_pool=create_pool,
+        ses=ses,
+        rotate_after_days=defaults.rotate_after_days,
+    )
 
 
-def _add(r: _Reader, accounts: dict[str, dict[str, Any]], key: str, username: str, spec: dict[str, Any]) -> None:
+def _add(r: Reader, accounts: dict[str, dict[str, Any]], key: str, username: str, spec: dict[str, Any]) -> None:
     if username in accounts:
-        r.fail(key, f"repeats the account {username!r}; list each account once, in {TEST_ACCOUNTS} "
-                    f"or {EXISTING_USERS}")
+        r.fail(key, f"repeats the account {username!r}; list each account once, in {TEST_ACCOUNTS}, "
+                    f"{TEST_ACCOUNTS_FILE} or {EXISTING_USERS}")
         return
     accounts[username] = spec
 
 
-def _test_accounts(r: _Reader, accounts: dict[str, dict[str, Any]]) -> None:
+def _test_accounts(r: Reader, accounts: dict[str, dict[str, Any]]) -> None:
     for i, entry in enumerate(r.structured(TEST_ACCOUNTS, list, [])):
         key = f"{TEST_ACCOUNTS}[{i}]"
         if not isinstance(entry, dict):
-            r.fail(key, f"must be a map with username and email but is a {_kind(entry)}")
+            r.fail(key, f"must be a map with username and email but is a {kind(entry)}")
             continue
         for unknown in sorted(set(entry) - set(TEST_ACCOUNT_FIELDS)):
             r.fail(f"{key}.{unknown}", f"is not a test-account field; use {', '.join(TEST_ACCOUNT_FIELDS)}")
-        username = r.text_in(f"{key}.username", entry.get("username"), "give every test account a username")
+        username = r.username_in(f"{key}.username", entry.get("username"), "give every test account a username")
         email = r.text_in(f"{key}.email", entry.get("email"),
                           "give every test account an email address (Cognito marks it verified and "
                           "sends the reset code there)")
-        if email is not None and "@" not in email.strip("@"):
+        if email is not None and not is_email(email):
             r.fail(f"{key}.email", "is not an email address; use the form name@example.com")
             email = None
         name = entry.get("name")
         if name is not None and not isinstance(name, str):
-            r.fail(f"{key}.name", f"must be a string but is a {_kind(name)}; {QUOTE_IT}")
+            r.fail(f"{key}.name", f"must be a string but is a {kind(name)}; {QUOTE_IT}")
             name = None
         if username is not None and email is not None:
             _add(r, accounts, f"{key}.username", username, {"create": True, "email": email, "name": name or None})
 
 
-def _existing_users(r: _Reader, accounts: dict[str, dict[str, Any]]) -> None:
+def _existing_users(r: Reader, accounts: dict[str, dict[str, Any]]) -> None:
     for i, username in enumerate(r.structured(EXISTING_USERS, list, LIST_DEFAULTS[EXISTING_USERS])):
         key = f"{EXISTING_USERS}[{i}]"
-        checked = r.text_in(key, username, "list the usernames of users that already exist in the pool")
+        checked = r.username_in(key, username, "list the usernames of users that already exist in the pool")
         if checked is not None:
             _add(r, accounts, key, checked, {"create": False})
-
-
-def _overrides(r: _Reader, accounts: Mapping[str, Any]) -> dict[str, dict[str, str]]:
-    result: dict[str, dict[str, str]] = {}
-    for username, override in r.structured(ACCOUNT_OVERRIDES, dict, {}).items():
-        key = f"{ACCOUNT_OVERRIDES}.{username}"
-        if username not in accounts:
-            r.fail(key, f"names no account in {TEST_ACCOUNTS} or {EXISTING_USERS}; add the account there "
-                        f"or remove the override (usernames are case-sensitive)")
-            continue
-        if not isinstance(override, dict):
-            r.fail(key, f"must be a map such as {{rotationTrigger: '2026-12-01'}} but is a {_kind(override)}")
-            continue
-        checked: dict[str, str] = {}
-        for name, value in override.items():
-            if name not in OVERRIDE_FIELDS:
-                r.fail(f"{key}.{name}", f"is not something an override can set; use {', '.join(OVERRIDE_FIELDS)}")
-            elif (text := r.text_in(f"{key}.{name}", value, "remove the key or give it a value")) is not None:
-                checked[name] = text
-        result[username] = checked
-    return result

@@ -4,30 +4,44 @@ Exactly the Cognito actions the CognitoPasswordReset provider calls, as the pack
 them (``cognito_password_reset.IAM_ACTIONS``): AdminResetUserPassword to reset, AdminGetUser to
 read the user's status on refresh. A test runs the provider through create, update and read and fails
 if it ever calls anything else. pulumi-aws's own resources (pool, function, role) need more;
-this document scopes only what a GitOps pipeline needs to rotate passwords.
+this document scopes only what a GitOps pipeline needs to rotate passwords, on every pool
+the stack resets (the one it creates and each existing one), each by its own ARN.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from cognito_password_reset import IAM_ACTIONS
 
 
-def reset_policy(user_pool_arn: str) -> dict[str, Any]:
-    """The policy document allowing the resets on one pool, and nothing else."""
+def user_pool_arn(caller_arn: str, account_id: str, user_pool_id: str) -> str:
+    """An existing pool's ARN: its region from the id, partition and account from the caller.
+
+    ``caller_arn`` is the ARN the credentials resolve to (``aws.get_caller_identity``), whose
+    partition (aws, aws-cn, aws-us-gov) is the pool's: the provider resets with the same
+    credentials, so the pool is in that account.
+    """
+    partition = caller_arn.split(":")[1]
+    region = user_pool_id.split("_", 1)[0]
+    return f"arn:{partition}:cognito-idp:{region}:{account_id}:userpool/{user_pool_id}"
+
+
+def reset_policy(user_pool_arns: Sequence[str]) -> dict[str, Any]:
+    """The policy document allowing the resets on these pools, and nothing else."""
     return {
         "Version": "2012-10-17",
         "Statement": [{
             "Sid": "CognitoPasswordReset",
             "Effect": "Allow",
             "Action": list(IAM_ACTIONS),
-            "Resource": user_pool_arn,
+            "Resource": list(user_pool_arns),
         }],
     }
 
 
-def reset_policy_json(user_pool_arn: str) -> str:
+def reset_policy_json(user_pool_arns: Sequence[str]) -> str:
     """``reset_policy`` as the JSON text IAM takes (stable key order, so it diffs cleanly)."""
-    return json.dumps(reset_policy(user_pool_arn), indent=2)
+    return json.dumps(reset_policy(user_pool_arns), indent=2)

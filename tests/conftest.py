@@ -53,6 +53,8 @@ class Mocks(pulumi.runtime.Mocks):
 
     registered: list[Registered] = field(default_factory=list)
     ids: dict[str, str] = field(default_factory=dict)
+    calls: list[str] = field(default_factory=list)
+    """The tokens of the invokes (data sources) a program called, in order."""
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict[Any, Any]]:
         self.registered.append(Registered(args.typ, args.name, dict(args.inputs), args.custom,
@@ -75,7 +77,12 @@ class Mocks(pulumi.runtime.Mocks):
         return resource_id, outputs
 
     def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[Any, Any], list[tuple[str, str]] | None]:
-        return {}, None
+        self.calls.append(args.token)
+        if args.token == "aws:index/getCallerIdentity:getCallerIdentity":
+            # What STS answers for credentials of account 123456789012 (the account of every ARN above).
+            return {"accountId": "123456789012", "arn": "arn:aws:iam::123456789012:user/ci",
+                    "userId": "AIDATESTUSER", "id": "123456789012"}, []
+        return {}, []  # no failures: the mock monitor iterates this list
 
     def of_type(self, type_: str) -> list[Registered]:
         return [r for r in self.registered if r.type_ == type_]
@@ -113,8 +120,10 @@ pulumi.runtime.set_mocks(_MOCKS, project="cognito-password-reset", stack="test",
 def mocks() -> Iterator[Mocks]:
     """The session's Pulumi mocks, emptied for this test."""
     _MOCKS.registered.clear()
+    _MOCKS.calls.clear()
     yield _MOCKS
     _MOCKS.registered.clear()
+    _MOCKS.calls.clear()
 
 
 @pytest.fixture

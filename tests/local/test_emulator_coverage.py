@@ -82,4 +82,16 @@ def test_moto_serves_the_whole_stack_and_a_reset() -> None:
         assert read.outs["user_status"] == created.outs["user_status"]
         assert provider.diff(created.id, created.outs, props).changes is False
 
-        assert policy.reset_policy(pool["Arn"])["Statement"][0]["Resource"] == pool["Arn"]
+        assert policy.reset_policy([pool["Arn"]])["Statement"][0]["Resource"] == [pool["Arn"]]
+
+
+def test_an_existing_pools_arn_built_from_the_caller_is_the_emulators() -> None:
+    # The stack builds an existing pool's ARN from aws.get_caller_identity (STS) and the pool id;
+    # in the local run that must be the ARN the emulator gives the pool, or the invoke
+    # permission and resetPolicy would name another pool.
+    with mock_aws():
+        idp = boto3.client("cognito-idp", region_name="eu-west-1")
+        pool = idp.create_user_pool(PoolName="made-elsewhere")["UserPool"]
+        caller = boto3.client("sts", region_name="eu-west-1").get_caller_identity()
+
+        assert policy.user_pool_arn(caller["Arn"], caller["Account"], pool["Id"]) == pool["Arn"]

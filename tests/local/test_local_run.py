@@ -185,6 +185,20 @@ def test_make_up_twice_reuses_the_emulator_and_rewrites_nothing_new_then_down_st
     assert ["config", "set", "--secret", "--stack", "pytest-local", "testAccountPassword"] in argvs
     assert password not in json.dumps(argvs)  # passed on stdin: no other user's ps shows it
     assert password not in first.stdout + first.stderr  # and never echoed
+    # The "existing" pool: made in the emulator before pulumi up, with two CONFIRMED users
+    # with verified emails, and named by the stack config (the stack only resets them there).
+    idp = boto3.client("cognito-idp", region_name="us-east-1", endpoint_url=endpoint)
+    existing = existing_pools(idp)
+    assert len(existing) == 1
+    assert config["existingPools[0].userPoolId"] == existing[0]
+    assert [config["existingPools[0].users[0]"], config["existingPools[0].users[1]"]] == ["erin", "frank"]
+    assert config["existingPools[0].allowCustomMessageInvoke"] == "true"
+    for username in ("erin", "frank"):
+        user = idp.admin_get_user(UserPoolId=existing[0], Username=username)
+        assert user["UserStatus"] == "CONFIRMED"
+        assert {"Name": "email_verified", "Value": "true"} in user["UserAttributes"]
+    # A run reset erin since (what pulumi up would do): the next make up leaves her as she is.
+    idp.admin_reset_user_password(UserPoolId=existing[0], Username="erin")
     backend = f"file://{run.state / 'pulumi'}"
     for call in calls:
         assert call["env"]["PULUMI_BACKEND_URL"] == backend
@@ -196,6 +210,8 @@ def test_make_up_twice_reuses_the_emulator_and_rewrites_nothing_new_then_down_st
     assert run.pid() == pid and alive(pid)  # the same emulator, with the first run's resources
     assert "already running" in second.stdout
     assert run.config() == config  # same values: no config change, so no provider change
+    assert existing_pools(idp) == existing  # found by name, not made again
+    assert idp.admin_get_user(UserPoolId=existing[0], Username="erin")["UserStatus"] == "RESET_REQUIRED"
     again = [c["argv"] for c in run.calls()[len(calls):]]
     assert not any(a[:3] == ["config", "set", "--secret"] for a in again)  # the password is kept
     assert not any(arg.startswith("testAccounts[") for a in again for arg in a)  # accounts are not re-seeded
@@ -207,6 +223,12 @@ def test_make_up_twice_reuses_the_emulator_and_rewrites_nothing_new_then_down_st
     assert run.calls()[-1]["emulator_answered"] is True  # destroyed while the emulator still ran
     poll(lambda: None if alive(pid) else True, timeout=10, what="the emulator's exit")
     assert run.pid() is None and not accepts_connections(run.port)
+
+
+def existing_pools(idp: Any) -> list[str]:
+    """Ids of the emulator's pools named as the script names its "existing" pool."""
+    pools = idp.list_user_pools(MaxResults=60)["UserPools"]
+    return [p["Id"] for p in pools if p["Name"] == "cognito-password-reset-existing"]
 
 
 def test_preview_shows_the_diff_against_a_refreshed_state(local: Callable[[str], Local]) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import boto3
+import pytest
 from moto import mock_aws
 
 from cognito_password_reset import IAM_ACTIONS
@@ -35,9 +36,30 @@ def test_the_policy_is_the_provider_s_whole_life_cycle(calls: list[ApiCall]) -> 
 
 
 def test_the_document_allows_only_those_actions_on_only_that_pool() -> None:
-    document = json.loads(policy.reset_policy_json(ARN))
+    document = json.loads(policy.reset_policy_json([ARN]))
 
     assert document["Version"] == "2012-10-17"
     assert document["Statement"] == [{"Sid": "CognitoPasswordReset", "Effect": "Allow",
                                       "Action": ["cognito-idp:AdminGetUser", "cognito-idp:AdminResetUserPassword"],
-                                      "Resource": ARN}]
+                                      "Resource": [ARN]}]
+
+
+def test_each_pool_is_named_by_its_own_arn() -> None:
+    document = policy.reset_policy([ARN, "arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_X"])
+    assert document["Statement"][0]["Resource"] == [
+        ARN, "arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_X"]
+
+
+@pytest.mark.parametrize(("caller", "pool_id", "expected"), [
+    ("arn:aws:iam::123456789012:user/ci", "eu-west-1_AbC123",
+     "arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_AbC123"),
+    ("arn:aws:sts::123456789012:assumed-role/rotate/ci", "ap-southeast-2_Z9",
+     "arn:aws:cognito-idp:ap-southeast-2:123456789012:userpool/ap-southeast-2_Z9"),
+    ("arn:aws-cn:iam::123456789012:user/ci", "cn-north-1_Q1",
+     "arn:aws-cn:cognito-idp:cn-north-1:123456789012:userpool/cn-north-1_Q1"),
+    ("arn:aws-us-gov:iam::123456789012:user/ci", "us-gov-west-1_Q1",
+     "arn:aws-us-gov:cognito-idp:us-gov-west-1:123456789012:userpool/us-gov-west-1_Q1"),
+])
+def test_an_existing_pools_arn_has_its_region_and_the_callers_partition_and_account(
+        caller: str, pool_id: str, expected: str) -> None:
+    assert policy.user_pool_arn(caller, "123456789012", pool_id) == expected

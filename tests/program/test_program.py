@@ -9,7 +9,9 @@ from typing import Any
 import pulumi
 import pytest
 
+from lambdas import custom_message
 from tests.conftest import Mocks
+from tests.lambdas.events import USER_ATTRIBUTES, event
 from tests.program.conftest import PASSWORD, Run
 
 POOL = "aws:cognito/userPool:UserPool"
@@ -119,11 +121,39 @@ def test_stack_wide_trigger_and_metadata_with_per_account_overrides(run: Run) ->
     r = resets(run)
     assert r["qa-alice"]["rotation_trigger"] == r["carol"]["rotation_trigger"] == "2026-11-27"
     assert r["qa-bob"]["rotation_trigger"] == "2026-12-01"
-    stack_wide = {"reason": "Quarterly rotation", "ticket": "SEC-1042", "supportContact": "it-help@example.com",
-                  "locale": "en"}
+    # No locale configured stack-wide: none is sent (the function then reads the user's own).
+    stack_wide = {"reason": "Quarterly rotation", "ticket": "SEC-1042", "supportContact": "it-help@example.com"}
     assert plain(r["qa-alice"]["client_metadata"]) == stack_wide
     assert plain(r["carol"]["client_metadata"]) == stack_wide
     assert plain(r["qa-bob"]["client_metadata"]) == {**stack_wide, "locale": "de"}
+
+
+GERMAN, FRENCH, ENGLISH = ("Ihr Passwort wurde zurückgesetzt", "Votre mot de passe a été réinitialisé",
+                            "Your password has been reset")
+
+
+@pytest.mark.parametrize(("config", "expected"), [
+    ({}, GERMAN),  # nothing configured: the user's own locale attribute decides
+    ({"locale": ""}, GERMAN),
+    ({"locale": "fr"}, FRENCH),  # configured stack-wide: it wins over the attribute
+    ({"locale": "fr", "accountOverrides": {"carol": {"locale": "en"}}}, ENGLISH),  # per account over both
+    ({"accountOverrides": {"carol": {"locale": "fr"}}}, FRENCH),
+])
+def test_the_message_is_in_the_users_own_locale_unless_config_sets_one(run_stack: Callable[..., Run],
+                                                                        config: dict[str, Any], expected: str) -> None:
+    # The whole path: stack config -> the client metadata the reset registers (which the provider
+    # hands to AdminResetUserPassword, and Cognito to the trigger) -> the function's message for
+    # a user whose `locale` attribute says de.
+    (reset,) = run_stack({"existingUsers": ["carol"], **config}).all(RESET)
+    metadata = plain(reset.inputs["client_metadata"])
+    attributes = {**USER_ATTRIBUTES, "locale": "de"}
+    cognito_event = event("CustomMessage_ForgotPassword", client_metadata=metadata, user_attributes=attributes)
+
+    response = custom_message.handler(cognito_event, None)["response"]
+
+    assert response["emailSubject"] == expected
+    if not config.get("locale") and "accountOverrides" not in config:
+        assert "locale" not in metadata
 
 
 def test_changing_one_override_changes_only_that_accounts_reset(run_stack: Callable[..., Run]) -> None:
@@ -155,7 +185,7 @@ def test_the_reset_policy_names_exactly_the_provider_actions_on_this_pool(run: R
     (statement,) = document["Statement"]
     assert statement["Effect"] == "Allow"
     assert sorted(statement["Action"]) == ["cognito-idp:AdminGetUser", "cognito-idp:AdminResetUserPassword"]
-    assert statement["Resource"] == run.exports["userPoolArn"]
+    assert statement["Resource"] == [run.exports["userPoolArn"]]
     assert set(statement) <= {"Sid", "Effect", "Action", "Resource"}
 
 
@@ -178,7 +208,7 @@ def test_defaults_give_a_pool_and_no_accounts(run_stack: Callable[..., Run]) -> 
 
 @pytest.mark.parametrize(("config", "message"), [
     ({"existingUsers": ["carol"], "accountOverrides": {"dave": {"rotationTrigger": "x"}}},
-     "Stack config accountOverrides.dave names no account in testAccounts or existingUsers"),
+     "Stack config accountOverrides.dave names no account in testAccounts, testAccountsFile or existingUsers"),
     ({"testAccounts": [{"username": "qa-eve"}]},
      "Stack config testAccounts[0].email is missing; give every test account an email address"),
     ({"existingUsers": ["carol"], "accountOverrides": {"carol": {"rotationTrigger": 20261201}}},

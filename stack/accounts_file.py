@@ -1,0 +1,101 @@
+"""Test accounts from a CSV file (``testAccountsFile``): scripted provisioning, hundreds of rows.
+
+The file has a header row naming its columns (``username`` and ``email`` required, ``name``
+optional, in any order) and one account per row. Every bad row is reported at once, each with
+the file, its row number (the header is row 1, as a spreadsheet shows it) and the column; the
+sentences echo no value but a username (an email or a name is personal, and CI logs are wide
+open), so the reader finds the row by its number.
+
+One pass over the rows, a dict for duplicates: linear in the file's size (a 2,000-row file is
+read and checked in well under a second).
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Any
+
+from .keys import TEST_ACCOUNT_FIELDS, TEST_ACCOUNTS_FILE
+from .reading import Reader, is_email, username_problem
+
+REQUIRED_COLUMNS = ("username", "email")
+
+
+def read_accounts_file(r: Reader, root: Path, path_text: str) -> list[tuple[str, str, dict[str, Any]]]:
+    """(where, username, spec) per good row of the file ``path_text`` (relative to ``root``).
+
+    ``where`` names the row for a later problem (a username also listed inline).
+    """
+    path = root / path_text
+    where = f"{TEST_ACCOUNTS_FILE} ({path_text}"
+    try:
+        # utf-8-sig: a file saved by a spreadsheet often starts with a byte-order mark.
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        r.fail(TEST_ACCOUNTS_FILE, f"names {path_text}, which does not exist; give a path relative to the "
+                                   f"project folder (the one with Pulumi.yaml)")
+        return []
+    except UnicodeDecodeError:
+        r.fail(TEST_ACCOUNTS_FILE, f"names {path_text}, which is not UTF-8 text; save it as CSV UTF-8")
+        return []
+    except OSError as exc:
+        r.fail(TEST_ACCOUNTS_FILE, f"names {path_text}, which cannot be read ({exc.strerror})")
+        return []
+
+    reader = csv.reader(text.splitlines())
+    header = next(reader, None)
+    columns = [c.strip() for c in header] if header else []
+    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
+    if missing:
+        r.fail(f"{where}, row 1)", f"must be the header row naming the columns {','.join(TEST_ACCOUNT_FIELDS)} "
+                                   f"but lacks {' and '.join(missing)}; add the header as the file's first line")
+        return []
+    header_problems_before = len(r.problems)
+    for column in columns:
+        if column not in TEST_ACCOUNT_FIELDS:
+            r.fail(f"{where}, row 1, column {column or '(empty)'})",
+                   f"is not a test-account column; use {', '.join(TEST_ACCOUNT_FIELDS)}")
+    if len(set(columns)) != len(columns):
+        r.fail(f"{where}, row 1)", "names a column twice; name each of username, email, name once")
+    if len(r.problems) > header_problems_before:
+        return []
+    index = {c: i for i, c in enumerate(columns)}
+
+    rows: list[tuple[str, str, dict[str, Any]]] = []
+    first_row: dict[str, int] = {}
+    for row in reader:
+        number = reader.line_num
+        if not any(cell.strip() for cell in row):
+            continue  # a blank line (often the last one) is not an account
+        at = f"{where}, row {number}"
+        if len(row) != len(columns):
+            r.fail(f"{at})", f"has {len(row)} fields but the header has {len(columns)}; quote a value that "
+                             f"contains a comma")
+            continue
+        username = row[index["username"]].strip()
+        email = row[index["email"]].strip()
+        name = row[index["name"]].strip() if "name" in index else ""
+        ok = True
+        if not username:
+            r.fail(f"{at}, column username)", "is empty; give every test account a username")
+            ok = False
+        elif (problem := username_problem(username)) is not None:
+            r.fail(f"{at}, column username)", f"{problem}, so Cognito would refuse it as a username")
+            ok = False
+        elif username in first_row:
+            r.fail(f"{at}, column username)", f"repeats the username {username!r} of row {first_row[username]}; "
+                                              f"list each account once")
+            ok = False
+        else:
+            first_row[username] = number
+        if not email:
+            r.fail(f"{at}, column email)", "is empty; give every test account an email address (Cognito marks "
+                                           "it verified and sends the reset code there)")
+            ok = False
+        elif not is_email(email):
+            r.fail(f"{at}, column email)", "is not an email address; use the form name@example.com")
+            ok = False
+        if ok:
+            rows.append((f"{at})", username, {"create": True, "email": email, "name": name or None}))
+    return rows

@@ -1,0 +1,83 @@
+"""Who mails the created pool's reset codes: Cognito's default sender, or Amazon SES.
+
+Cognito's default sender delivers about 50 emails a day per account; past that, messages are
+dropped without an error to the caller. A run that may reset more users than that in a pool on
+the default sender gets a preview-time warning (``default_sender_warning``) that names the
+count, the limit and the key that switches to SES.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Final
+
+from .keys import CREATE_USER_POOL, MAX_RESETS_PER_RUN, SES_FROM_ADDRESS, SES_SOURCE_ARN
+from .reading import Reader, is_email
+
+DEFAULT_SENDER_DAILY_LIMIT: Final = 50
+"""Cognito's default email sender: about 50 messages a day per account (Cognito quotas)."""
+
+SES_IDENTITY_ARN: Final = re.compile(r"arn:aws[a-z-]*:ses:[a-z]{2}(-[a-z]+)+-\d:\d{12}:identity/[^\s]+")
+"""A verified SES identity (an address or a domain), as Cognito's EmailConfiguration.SourceArn takes it."""
+
+
+@dataclass(frozen=True)
+class SesSender:
+    """DEVELOPER sending through the SES identity ``source_arn``, from ``from_address`` if given."""
+
+    source_arn: str
+    from_address: str | None
+
+
+def read_ses(r: Reader, *, creates_pool: bool) -> SesSender | None:
+    arn = r.string(SES_SOURCE_ARN).strip()
+    sender = r.string(SES_FROM_ADDRESS).strip()
+    if not arn:
+        if sender:
+            r.fail(SES_FROM_ADDRESS, f"is set but {SES_SOURCE_ARN} is not; the default sender cannot use a from "
+                                     f"address of your own: set {SES_SOURCE_ARN} to the SES identity's ARN too")
+        return None
+    if not creates_pool:
+        r.fail(SES_SOURCE_ARN, f"configures the pool the stack creates, but {CREATE_USER_POOL} is false; the "
+                               f"stack changes no setting of an existing pool: remove it")
+        return None
+    if not SES_IDENTITY_ARN.fullmatch(arn):
+        r.fail(SES_SOURCE_ARN, "is not the ARN of an SES identity; use the form "
+                               "arn:aws:ses:eu-west-1:123456789012:identity/no-reply@example.com")
+        return None
+    # "IT Support <no-reply@example.com>" is a from address too: check the address inside.
+    address = sender[sender.find("<") + 1:sender.rfind(">")] if sender.endswith(">") else sender
+    if sender and not is_email(address):
+        r.fail(SES_FROM_ADDRESS, "is not an email address; use the form no-reply@example.com or "
+                                 "'IT Support <no-reply@example.com>'")
+        return None
+    return SesSender(arn, sender or None)
+
+
+def resets_per_run_cap(raw: str | None, default: int) -> int | None:
+    """The provider's per-run cap as far as this warning is concerned (None: no cap known).
+
+    The provider validates the key itself; here anything but a positive whole number means
+    "no cap", so the warning errs on the side of being shown.
+    """
+    if raw is None:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        return None
+    return int(value) if value >= 1 else None
+
+
+def default_sender_warning(pool: str, accounts: int, cap: int | None) -> str | None:
+    """The warning for a pool on the default sender where this run may reset ``accounts`` users."""
+    may_reset = accounts if cap is None else min(accounts, cap)
+    if may_reset <= DEFAULT_SENDER_DAILY_LIMIT:
+        return None
+    capped = f" ({MAX_RESETS_PER_RUN} is {cap})" if cap is not None else f" ({MAX_RESETS_PER_RUN} sets no cap)"
+    return (f"{pool} sends with Cognito's default email sender, which delivers about {DEFAULT_SENDER_DAILY_LIMIT} "
+            f"emails a day per account, but this run may reset {may_reset} users there{capped}: most of their "
+            f"reset codes would never arrive. Send with Amazon SES by setting cognito-password-reset:"
+            f"{SES_SOURCE_ARN} (and {SES_FROM_ADDRESS}), or lower cognito-password-reset:{MAX_RESETS_PER_RUN} to "
+            f"{DEFAULT_SENDER_DAILY_LIMIT} or less.")
