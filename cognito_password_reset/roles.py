@@ -32,6 +32,8 @@ STS_ENDPOINTS_KEY: Final = "sts"
 
 ROLE_ARN = re.compile(r"arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]+")
 EXAMPLE_ARN: Final = "arn:aws:iam::123456789012:role/deploy"
+SESSION_NAME = re.compile(r"[\w+=,.@-]{2,64}")
+"""STS's RoleSessionName constraint, checked here so a bad name fails at preview, not mid-run."""
 
 MIN_DURATION: Final = 15 * 60
 MAX_DURATION: Final = 12 * 60 * 60
@@ -214,6 +216,14 @@ def _duration(entry: Mapping[str, Any], where: str) -> int | None:
     return int(seconds)
 
 
+def _session_name(entry: Mapping[str, Any], where: str) -> str | None:
+    name = _text(entry, "sessionName", where)
+    if name is not None and not SESSION_NAME.fullmatch(name):
+        raise ConfigError(f"stack config {where}.sessionName must be 2 to 64 letters, digits or +=,.@- "
+                          f"(STS's rule for a session name); got {name!r}")
+    return name
+
+
 def _assume_role(raw: Any, where: str) -> AssumeRole:
     entry = _entry(raw, where, _ROLE_KEYS)
     tags = entry.get("tags")
@@ -222,7 +232,7 @@ def _assume_role(raw: Any, where: str) -> AssumeRole:
         raise ConfigError(f"stack config {where}.tags must be a map of strings (session tag -> value)")
     return AssumeRole(
         role_arn=entry["roleArn"],
-        session_name=_text(entry, "sessionName", where),
+        session_name=_session_name(entry, where),
         external_id=_text(entry, "externalId", where),
         duration_seconds=_duration(entry, where),
         policy=_text(entry, "policy", where),
@@ -242,7 +252,7 @@ def _web_identity(raw: Any) -> WebIdentityRole:
                           f"your CI system provides (the OIDC token, or the path of the file holding it)")
     return WebIdentityRole(
         role_arn=entry["roleArn"],
-        session_name=_text(entry, "sessionName", where),
+        session_name=_session_name(entry, where),
         web_identity_token=token,
         web_identity_token_file=token_file,
         duration_seconds=_duration(entry, where),
