@@ -230,10 +230,12 @@ def test_short_metadata_values_change_no_sentence(stubbed: Stubber, value: str, 
     ({"enabled": False}, "the user is disabled"),
     ({"verified": False}, "no verified email address"),
 ])
-@pytest.mark.parametrize("value", WORDY)
-def test_short_metadata_values_do_not_change_the_diagnosis(pool: Pool, state: dict[str, bool], phrase: str,
+@pytest.mark.parametrize("value", [*WORDY, "state", "disabled", "verified"])
+def test_metadata_values_do_not_change_the_diagnosis(pool: Pool, state: dict[str, bool], phrase: str,
                                                             value: str) -> None:
     # The case: locale "en" turned FORCE_CHANGE_PASSWORD into "access was denied ... curr***t state".
+    # Values that are the very words the diagnosis looks for are masked in the quote, but the
+    # diagnosis is made on Cognito's original answer.
     pool.user("alice", **state)
     without = failure(Cognito(AwsSettings()).reset_password, pool.id, "alice", None)
     assert failure(Cognito(AwsSettings()).reset_password, pool.id, "alice", {"locale": value}) == without
