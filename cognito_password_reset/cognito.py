@@ -1,7 +1,7 @@
 """The AWS edge: the only module that knows boto3 and botocore.
 
-It resolves where a call goes (region from the pool id; endpoint, profile and keys from the
-stack config or boto3's own chain), keeps one client per distinct target per process, makes
+It resolves where a call goes (region from the pool id; endpoint, profile, keys and roles to
+assume from the stack config or boto3's own chain), keeps one client per distinct target per process, makes
 the two API calls the resource needs, and turns every botocore failure into one sentence a
 user can act on. Nothing here decides *whether* to call; the provider does.
 """
@@ -17,9 +17,10 @@ from typing import TYPE_CHECKING, Any, Final, cast
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from . import cognito_errors, ratelimit
-from .cognito_errors import Call
+from . import cognito_errors, ratelimit, schema
+from .cognito_errors import READ, RESET, Call
 from .errors import ConfigError
+from .roles import STS_ENDPOINTS_KEY, RoleChain, assumed_credentials
 
 if TYPE_CHECKING:
     from botocore.config import _RetryDict
@@ -44,12 +45,13 @@ def region_of(user_pool_id: str) -> str:
 
 @dataclass(frozen=True)
 class AwsSettings:
-    """Where and as whom to call AWS, and how fast to reset, from the stack config (read in
-    ``configure()``).
+    """Where and as whom to call AWS, and how fast, from the stack config (read in ``configure()``).
 
     Empty fields mean "boto3's default chain decides": environment variables, shared config
-    and credential files, container and instance roles. Secrets are kept out of ``repr``.
-    ``max_resets_per_second`` is ``cognito-password-reset:maxResetsPerSecond`` (0: no limit).
+    and credential files, container and instance roles. ``roles`` are assumed on top of those
+    (``aws:assumeRoles``, ``aws:assumeRoleWithWebIdentity``), through ``sts_endpoint_url`` if set.
+    Secrets are kept out of ``repr``. The rates are ``cognito-password-reset:maxResetsPerSecond``
+    and ``maxReadsPerSecond`` (0: no limit).
     """
 
     endpoint_url: str | None = None
@@ -57,9 +59,12 @@ class AwsSettings:
     access_key: str | None = field(default=None, repr=False)
     secret_key: str | None = field(default=None, repr=False)
     token: str | None = field(default=None, repr=False)
+    sts_endpoint_url: str | None = None
+    roles: RoleChain = field(default_factory=RoleChain)
     # How fast, not where or as whom: left out of equality and hash, so a change of rate
     # neither builds another client nor starts a second schedule for the same account.
     max_resets_per_second: float = field(default=ratelimit.DEFAULT_PER_SECOND, compare=False)
+    max_reads_per_second: float = field(default=ratelimit.DEFAULT_READS_PER_SECOND, compare=False)
 
     @classmethod
     def from_config(cls, get: Callable[[str], Any]) -> AwsSettings:
@@ -69,17 +74,22 @@ class AwsSettings:
             value = get(key)
             return str(value) if value not in (None, "") else None
 
+        endpoints = get("aws:endpoints")
         return cls(
-            endpoint_url=_cognito_endpoint(get("aws:endpoints")),
+            endpoint_url=_endpoint(endpoints, ENDPOINTS_KEY),
             profile=text("aws:profile"),
             access_key=text("aws:accessKey"),
             secret_key=text("aws:secretKey"),
             token=text("aws:token"),
+            sts_endpoint_url=_endpoint(endpoints, STS_ENDPOINTS_KEY),
+            roles=RoleChain.from_config(get),
             max_resets_per_second=ratelimit.per_second_from_config(get),
+            max_reads_per_second=ratelimit.per_second_from_config(
+                get, ratelimit.READS_CONFIG_KEY, ratelimit.DEFAULT_READS_PER_SECOND, "reads"),
         )
 
 
-def _cognito_endpoint(endpoints: Any) -> str | None:
+def _endpoint(endpoints: Any, service: str) -> str | None:
     # pulumi-aws's aws:endpoints is a list of maps (service -> URL); object config reaches
     # dynamic providers as a JSON string.
     if isinstance(endpoints, str):
@@ -93,8 +103,8 @@ def _cognito_endpoint(endpoints: Any) -> str | None:
     if isinstance(endpoints, Mapping):
         endpoints = [endpoints]
     for entry in endpoints or []:
-        if isinstance(entry, Mapping) and entry.get(ENDPOINTS_KEY):
-            return str(entry[ENDPOINTS_KEY])
+        if isinstance(entry, Mapping) and entry.get(service):
+            return str(entry[service])
     return None
 
 
@@ -150,18 +160,42 @@ def _new_client(target: Target) -> CognitoIdentityProviderClient:
     from botocore.config import Config
 
     s = target.settings
+    config = Config(retries=retry_config(), user_agent_extra="cognito-password-reset")
     session = boto3.session.Session(
         profile_name=s.profile,
         aws_access_key_id=s.access_key,
         aws_secret_access_key=s.secret_key,
         aws_session_token=s.token,
     )
-    return session.client(
-        SERVICE,
-        region_name=target.region,
-        endpoint_url=s.endpoint_url,
-        config=Config(retries=retry_config(), user_agent_extra="cognito-password-reset"),
-    )
+    if s.roles:
+        session = _assumed_session(session, target, config)
+    return session.client(SERVICE, region_name=target.region, endpoint_url=s.endpoint_url, config=config)
+
+
+def _assumed_session(base: Any, target: Target, config: Any) -> Any:
+    """A session whose credentials assume ``target``'s roles, starting from ``base``'s, and refresh
+    themselves; the STS calls go to aws:endpoints' sts entry, in the pool's region."""
+    import boto3
+    import botocore.session
+    from botocore.credentials import CredentialProvider, CredentialResolver
+
+    def create_sts_client(service: str, **kwargs: Any) -> Any:
+        own = kwargs.pop("config", None)  # web identity passes an unsigned config
+        return base.client(service, region_name=target.region, endpoint_url=target.settings.sts_endpoint_url,
+                           config=config.merge(own) if own is not None else config, **kwargs)
+
+    credentials = assumed_credentials(target.settings.roles, base.get_credentials(), create_sts_client)
+
+    class Assumed(CredentialProvider):
+        METHOD = "cognito-password-reset-assumed-role"
+        CANONICAL_NAME = "custom-cognito-password-reset-assumed-role"
+
+        def load(self) -> Any:
+            return credentials
+
+    core = botocore.session.Session()
+    core.register_component("credential_provider", CredentialResolver([Assumed()]))
+    return boto3.session.Session(botocore_session=core)
 
 
 CLIENTS = ClientCache()
@@ -189,11 +223,11 @@ class Cognito:
     def reset_password(self, user_pool_id: str, username: str, client_metadata: Mapping[str, str] | None) -> None:
         """AdminResetUserPassword, handing ``client_metadata`` to the pool's Lambda triggers."""
         metadata = dict(client_metadata or {})
-        call = Call("reset the password of", user_pool_id, username, secrets=tuple(metadata.values()))
+        call = Call(RESET, user_pool_id, username, secrets=tuple(metadata.values()))
         target = self._target(user_pool_id)
         client = self._client(target, call)
         # Within Cognito's quota per account and region: the target stands for both.
-        self._limiters.acquire(target, self._settings.max_resets_per_second)
+        self._limiters.acquire((RESET, target), self._settings.max_resets_per_second)
         try:
             if metadata:
                 client.admin_reset_user_password(UserPoolId=user_pool_id, Username=username, ClientMetadata=metadata)
@@ -203,13 +237,19 @@ class Cognito:
             raise cognito_errors.translate(exc, call) from None
 
     def user_status(self, user_pool_id: str, username: str) -> str | None:
-        """The user's status (``CONFIRMED``, ``RESET_REQUIRED``, ...), or None if the user or
-        its pool no longer exists."""
-        call = Call("read", user_pool_id, username)
-        client = self._client(self._target(user_pool_id), call)
+        """The user's status (``CONFIRMED``, ``RESET_REQUIRED``, ...); None if the pool says the user
+        does not exist; ``schema.POOL_NOT_FOUND`` if no such pool answers to these credentials in
+        this region (deleted, or another account reached: it says nothing about the user)."""
+        call = Call(READ, user_pool_id, username)
+        target = self._target(user_pool_id)
+        client = self._client(target, call)
+        # Reads have a quota (and so a schedule) of their own: they never queue behind resets.
+        self._limiters.acquire((READ, target), self._settings.max_reads_per_second)
         try:
             return client.admin_get_user(UserPoolId=user_pool_id, Username=username)["UserStatus"]
         except (BotoCoreError, ClientError) as exc:
-            if cognito_errors.is_gone(exc):
+            if cognito_errors.is_user_gone(exc):
                 return None
+            if cognito_errors.is_pool_gone(exc):
+                return schema.POOL_NOT_FOUND
             raise cognito_errors.translate(exc, call) from None

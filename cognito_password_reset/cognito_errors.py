@@ -2,13 +2,17 @@
 
 Part of the AWS edge (with ``cognito.py``): the error codes are those the botocore model
 lists for AdminResetUserPassword and AdminGetUser, plus the generic IAM/STS and transport
-failures every call can meet. Messages Cognito returns are included only after every client
-metadata value is masked, since a Lambda trigger's error can echo what it was given.
+failures every call can meet. Each error is classified on what AWS answered (code and
+message, untouched); the sentence is the provider's own, and only the text quoted from AWS or
+botocore in it has the client metadata values masked, since a Lambda trigger's error can echo
+what it was given.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from typing import Final
 
 from botocore import exceptions as bx
 
@@ -24,7 +28,20 @@ _DENIED_CODES = frozenset({"AccessDeniedException", "AccessDenied"})
 _BAD_CREDENTIALS_CODES = frozenset({"UnrecognizedClientException", "InvalidClientTokenId",
                                     "InvalidSignatureException", "SignatureDoesNotMatch"})
 _EXPIRED_CODES = frozenset({"ExpiredTokenException", "ExpiredToken", "RequestExpired"})
-_GONE_CODES = frozenset({"UserNotFoundException", "ResourceNotFoundException"})
+_ASSUME_ROLE_OPERATIONS = frozenset({"AssumeRole", "AssumeRoleWithWebIdentity"})
+
+RESET: Final = "AdminResetUserPassword"
+READ: Final = "AdminGetUser"
+_VERBS: Final = {RESET: "reset the password of", READ: "read"}
+
+SHORT_SECRET: Final = 8
+"""Metadata values shorter than this are masked only where they stand as a whole word: a short
+value such as ``en`` is also a piece of ordinary words, and masking it inside them mangles the
+text (``curr***t state``). Longer values are masked wherever they appear."""
+
+TRIVIAL_SECRET: Final = 4
+"""Values shorter than this (``e``, ``en``, ``the``) are not masked at all: they are ordinary
+words of any message, and a value of three characters hides nothing that masking could keep."""
 
 _IAM_FIX = ("allow cognito-idp:AdminResetUserPassword and cognito-idp:AdminGetUser on the pool's ARN "
             "for the identity Pulumi runs as")
@@ -34,26 +51,41 @@ _CREDENTIALS_FIX = ("set aws:profile, or aws:accessKey and aws:secretKey, in the
 
 @dataclass(frozen=True)
 class Call:
-    """What was being done, for the sentence: ``verb`` reads "could not <verb> user ..."."""
+    """What was being done: the Cognito ``operation`` (RESET or READ), on which user, and the client
+    metadata values (``secrets``) that must not appear in the sentence."""
 
-    verb: str
+    operation: str
     user_pool_id: str
     username: str
     secrets: tuple[str, ...] = field(default=(), repr=False)
 
     def subject(self) -> str:
-        return f"{RESOURCE_TYPE} could not {self.verb} user '{self.username}' in user pool '{self.user_pool_id}'"
+        verb = _VERBS.get(self.operation, f"call {self.operation} for")
+        return f"{RESOURCE_TYPE} could not {verb} user '{self.username}' in user pool '{self.user_pool_id}'"
 
     def masked(self, text: str) -> str:
+        """``text`` (quoted from AWS or botocore) with every metadata value masked as ``***``."""
         # Longest first, so a value that contains another is masked whole.
-        for secret in sorted((s for s in self.secrets if s), key=len, reverse=True):
-            text = text.replace(secret, "***")
+        for secret in sorted(set(self.secrets), key=len, reverse=True):
+            if len(secret) < TRIVIAL_SECRET:
+                continue
+            if len(secret) < SHORT_SECRET:
+                text = re.sub(rf"(?<!\w){re.escape(secret)}(?!\w)", "***", text)
+            else:
+                text = text.replace(secret, "***")
         return text
 
 
-def is_gone(exc: BaseException) -> bool:
-    """True if the failure means the user or its pool does not exist (any more)."""
-    return isinstance(exc, bx.ClientError) and _code(exc) in _GONE_CODES
+def is_user_gone(exc: BaseException) -> bool:
+    """True if the pool answered that the user does not exist (any more)."""
+    return isinstance(exc, bx.ClientError) and _code(exc) == "UserNotFoundException"
+
+
+def is_pool_gone(exc: BaseException) -> bool:
+    """True if no such pool exists for these credentials in this region: deleted, or (as likely)
+    the call reached another account, so it says nothing about the user."""
+    return (isinstance(exc, bx.ClientError) and _code(exc) == "ResourceNotFoundException"
+            and exc.operation_name not in _ASSUME_ROLE_OPERATIONS)
 
 
 def _code(exc: bx.ClientError) -> str:
@@ -69,8 +101,13 @@ def _attempts(exc: bx.ClientError) -> int:
 
 
 def _client_error(exc: bx.ClientError, call: Call) -> str:
-    code, message = _code(exc), call.masked(_message(exc))
-    lowered = message.lower()
+    # Classify on the original answer; quote it only masked.
+    code, original = _code(exc), _message(exc)
+    lowered, message = original.lower(), call.masked(original)
+    if exc.operation_name in _ASSUME_ROLE_OPERATIONS:
+        return (f"STS refused to let the provider assume a role of aws:assumeRoles or "
+                f"aws:assumeRoleWithWebIdentity ({exc.operation_name}, {code}: {message}); check the role ARN "
+                f"and that the role's trust policy allows the identity Pulumi runs as")
     if code == "UserNotFoundException":
         return ("no such user exists in the pool (usernames are case-sensitive); check username, "
                 "or remove this resource if the user was deleted")
@@ -90,6 +127,10 @@ def _client_error(exc: bx.ClientError, call: Call) -> str:
     if code in _LAMBDA_CODES:
         return (f"the pool's custom-message Lambda trigger failed ({code}: {message}); the user got no "
                 f"message; check the function's CloudWatch logs, fix it and run pulumi up again")
+    if code in _THROTTLE_CODES and call.operation == READ:
+        return (f"Cognito throttled the call ({code}) on all {_attempts(exc)} attempts; AdminGetUser "
+                f"allows 120 requests per second per account and region, shared with every other admin "
+                f"read of the account; lower cognito-password-reset:maxReadsPerSecond or run pulumi refresh again")
     if code in _THROTTLE_CODES:
         return (f"Cognito throttled the call ({code}) on all {_attempts(exc)} attempts; AdminResetUserPassword "
                 f"allows 30 requests per second per account and region, shared with every other client; "
@@ -116,19 +157,20 @@ def _client_error(exc: bx.ClientError, call: Call) -> str:
     return f"AWS answered {code}: {message}"
 
 
-def _botocore_error(exc: bx.BotoCoreError) -> str:
+def _botocore_error(exc: bx.BotoCoreError, call: Call) -> str:
     if isinstance(exc, bx.ProfileNotFound):
-        return f"the AWS profile in aws:profile or AWS_PROFILE does not exist ({exc}); check the profile name"
+        return (f"the AWS profile in aws:profile or AWS_PROFILE does not exist ({call.masked(str(exc))}); "
+                f"check the profile name")
     if isinstance(exc, (bx.NoCredentialsError, bx.PartialCredentialsError)):
         return f"no usable AWS credentials were found; {_CREDENTIALS_FIX}"
     if isinstance(exc, (bx.TokenRetrievalError, bx.SSOError, bx.CredentialRetrievalError)):
         return "the AWS credentials could not be loaded or have expired; refresh them (for SSO: aws sso login)"
     if isinstance(exc, (bx.EndpointConnectionError, bx.ConnectTimeoutError, bx.ConnectionClosedError,
                         bx.ReadTimeoutError, bx.ConnectionError, bx.HTTPClientError)):
-        url = getattr(exc, "kwargs", {}).get("endpoint_url", "the Cognito endpoint")
+        url = call.masked(str(getattr(exc, "kwargs", {}).get("endpoint_url", "the Cognito endpoint")))
         return (f"could not reach {url} after retries ({type(exc).__name__}); check the network, and "
                 f"aws:endpoints (cognitoidp) or AWS_ENDPOINT_URL if a local endpoint is meant")
-    return f"botocore failed ({type(exc).__name__}: {exc})"
+    return f"botocore failed ({type(exc).__name__}: {call.masked(str(exc))})"
 
 
 def translate(exc: BaseException, call: Call) -> CognitoPasswordResetError:
@@ -136,7 +178,7 @@ def translate(exc: BaseException, call: Call) -> CognitoPasswordResetError:
     if isinstance(exc, bx.ClientError):
         what = _client_error(exc, call)
     elif isinstance(exc, bx.BotoCoreError):
-        what = call.masked(_botocore_error(exc))
+        what = _botocore_error(exc, call)
     else:
         what = f"unexpected {type(exc).__name__}"
     return CognitoPasswordResetError(f"{call.subject()}: {what}.")

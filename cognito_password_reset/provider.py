@@ -99,7 +99,9 @@ class CognitoPasswordResetProvider(ResourceProvider):
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         status = self._cognito().user_status(props[schema.USER_POOL_ID], props[schema.USERNAME])
         if status is None:
-            return ReadResult(None, {})  # gone: the engine drops the resource from state
+            return ReadResult(None, {})  # the pool says the user is gone: the engine drops the resource
+        # Anything else, schema.POOL_NOT_FOUND included, keeps it: a refresh that reached another
+        # account must not turn into a second reset at the next up. Only the status is recorded.
         outs = {k: v for k, v in props.items() if k != schema.PROVIDER}
         outs[schema.USER_STATUS] = status
         return ReadResult(id_, outs)

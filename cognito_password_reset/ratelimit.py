@@ -1,4 +1,4 @@
-"""How fast the provider host may reset passwords: a process-wide, thread-safe rate limiter.
+"""How fast the provider host may call Cognito: process-wide, thread-safe rate limiters.
 
 Cognito's AdminResetUserPassword sits in the UserAccountRecovery quota: 30 requests a second
 per account and region, not adjustable. One provider host serves a whole ``pulumi up`` and runs
@@ -6,10 +6,14 @@ up to four calls at once in threads, so without a limit a batch of a few hundred
 the quota. Every reset takes a slot from the limiter of its target first; slots are spaced
 ``1 / rate`` seconds apart, so calls never start faster than the configured rate.
 
-The rate comes from the stack config key ``cognito-password-reset:maxResetsPerSecond``
-(namespaced by this package, not by the project that installs it), defaults to the quota, and
-0 turns the limiter off. Throttling that still happens (other clients share the quota) is
-retried by botocore.
+Refresh reads (AdminGetUser) count against another quota (UserRead, 120/s, shared with every
+other admin read of the account), so they get a schedule of their own, under another key of
+the same ``RateLimiters``: reads never wait for resets, nor resets for reads.
+
+The rates come from the stack config keys ``cognito-password-reset:maxResetsPerSecond`` and
+``cognito-password-reset:maxReadsPerSecond`` (namespaced by this package, not by the project
+that installs it); 0 turns a limiter off. Throttling that still happens (other clients share
+the quota) is retried by botocore.
 """
 
 from __future__ import annotations
@@ -23,27 +27,45 @@ from typing import Any, Final
 from .errors import ConfigError
 
 CONFIG_KEY: Final = "cognito-password-reset:maxResetsPerSecond"
-"""The stack config key; namespaced by the package so it reads the same in any project."""
+"""The reset rate's stack config key; namespaced by the package so it reads the same in any project."""
 
 DEFAULT_PER_SECOND: Final = 30.0
 """Cognito's UserAccountRecovery quota per account and region."""
 
+READS_CONFIG_KEY: Final = "cognito-password-reset:maxReadsPerSecond"
+"""The read (refresh) rate's stack config key."""
+
+DEFAULT_READS_PER_SECOND: Final = 50.0
+"""Less than half of Cognito's UserRead quota (120/s per account and region, shared with every
+other admin read of the account), so a refresh of a large fleet leaves the rest to other tools."""
+
 OFF: Final = 0.0
 
+MIN_PER_SECOND: Final = 0.01
+"""One call every 100 s. Slower is no rate at all: a tiny value such as 1e-300 would make the
+limiter sleep for ever (1 / rate overflows to infinity)."""
 
-def per_second_from_config(get: Callable[[str], Any]) -> float:
-    """The configured rate (resets per second, 0 = no limit), or the default if unset."""
-    value = get(CONFIG_KEY)
+MAX_PER_SECOND: Final = 1000.0
+"""Far above any Cognito quota; beyond it, turn the limit off with 0."""
+
+
+def per_second_from_config(get: Callable[[str], Any], key: str = CONFIG_KEY,
+                           default: float = DEFAULT_PER_SECOND, what: str = "resets") -> float:
+    """The rate configured under ``key`` (calls per second, 0 = no limit), or ``default`` if unset.
+
+    One rule for every rate key: 0, or a number from MIN_PER_SECOND to MAX_PER_SECOND.
+    """
+    value = get(key)
     if value is None or value == "":
-        return DEFAULT_PER_SECOND
+        return default
     try:
         rate = math.nan if isinstance(value, bool) else float(value)
     except (TypeError, ValueError):
         rate = math.nan
-    if not math.isfinite(rate) or rate < 0:
+    if not (rate == OFF or MIN_PER_SECOND <= rate <= MAX_PER_SECOND):  # nan and inf fail both
         raise ConfigError(
-            f"stack config {CONFIG_KEY} must be a number of resets per second, 0 or more "
-            f"(0 turns the limit off; the default is Cognito's quota, {DEFAULT_PER_SECOND:g}); got {value!r}"
+            f"stack config {key} must be 0 (no limit) or a number of {what} per second from "
+            f"{MIN_PER_SECOND:g} to {MAX_PER_SECOND:g} (the default is {default:g}); got {value!r}"
         )
     return rate
 

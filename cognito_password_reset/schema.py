@@ -18,6 +18,11 @@ RESET_ON_CREATE: Final = "reset_on_create"
 RESET_AT: Final = "reset_at"
 USER_STATUS: Final = "user_status"
 
+POOL_NOT_FOUND: Final = "POOL_NOT_FOUND"
+"""The ``user_status`` a refresh records when no such pool answers to the provider's credentials
+in its region. That is as often the wrong account or endpoint as a deleted pool, so the resource
+stays in state (dropping it would make the next ``pulumi up`` create it, and mail the user, again)."""
+
 PROVIDER: Final = "__provider"
 """Where pulumi.dynamic keeps the serialized provider, next to the inputs."""
 

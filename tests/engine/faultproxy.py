@@ -3,7 +3,8 @@
 Point the provider's endpoint (``aws:endpoints`` cognitoidp) at ``proxy.url``; each request is
 shown to a *policy* that decides whether it is forwarded to the upstream or answered with a
 fault. Every request is recorded (operation, body, fault) so a test can prove what reached AWS
-and what did not.
+and what did not. STS requests (query protocol) are named by their ``Action`` too, so an
+``aws:endpoints`` sts entry pointing here records the provider's AssumeRole calls.
 
 A policy is any callable ``(Request) -> Fault | Reply | None``; it is called from the proxy's handler
 threads, so it must be thread-safe (the ones here are). Ready-made policies:
@@ -75,6 +76,10 @@ class Request:
 
     def json(self) -> Any:
         return json.loads(self.body or b"{}")
+
+    def form(self) -> dict[str, str]:
+        """The parameters of a query-protocol request (STS: ``Action=AssumeRole&RoleArn=...``)."""
+        return dict(urllib.parse.parse_qsl(self.body.decode()))
 
 
 Policy = Callable[[Request], "Fault | Reply | None"]
@@ -222,8 +227,8 @@ def _handler_for(proxy: FaultProxy) -> type[BaseHTTPRequestHandler]:
 
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-            target = self.headers.get("X-Amz-Target", "")
-            seen = Request(target.rsplit(".", 1)[-1], body, None, time.monotonic(), dict(self.headers.items()))
+            seen = Request(_operation(self.headers.get("X-Amz-Target", ""), body), body, None, time.monotonic(),
+                           dict(self.headers.items()))
             fault = proxy.policy(seen)
             proxy._arrived(replace(seen, fault=fault))
             try:
@@ -263,6 +268,13 @@ def _handler_for(proxy: FaultProxy) -> type[BaseHTTPRequestHandler]:
             return response.status, kept, data
 
     return Handler
+
+
+def _operation(target: str, body: bytes) -> str:
+    # JSON services (Cognito) name the operation in X-Amz-Target; query services (STS) in the body.
+    if target:
+        return target.rsplit(".", 1)[-1]
+    return dict(urllib.parse.parse_qsl(body.decode(errors="replace"))).get("Action", "")
 
 
 def _json(status: int, payload: dict[str, str]) -> tuple[int, list[tuple[str, str]], bytes]:

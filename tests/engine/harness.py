@@ -416,6 +416,21 @@ class Stack:
         self._store(state)
         return state
 
+    def refresh_all(self, names: Iterable[str], *, parallel: int = 16) -> dict[str, ResourceState | Exception | None]:
+        """``refresh`` for many resources at once, as ``pulumi refresh`` reads them (``parallel``
+        requests in flight; the host runs at most 4). Returns each one's state, None if dropped,
+        or the HostError its Read raised."""
+
+        def one(name: str) -> ResourceState | Exception | None:
+            try:
+                return self.refresh(name)
+            except HostError as exc:
+                return exc
+
+        names = list(names)
+        with ThreadPoolExecutor(max_workers=parallel) as pool:
+            return dict(zip(names, pool.map(one, names), strict=True))
+
     def destroy(self, name: str) -> None:
         """Delete with the stored outputs, then forget the resource."""
         old = self.resources[name]

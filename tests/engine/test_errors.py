@@ -144,3 +144,21 @@ def test_the_canary_stays_secret_through_a_whole_lifecycle_with_secret_credentia
         assert value.encode() not in provider
     assert KEY_CANARY not in launched.stderr() and SECRET_KEY_CANARY not in launched.stderr()
     stack.destroy("r")
+
+
+def test_a_throttled_refresh_gets_the_read_quotas_sentence(pool: Pool, proxy: FaultProxy, launch: Launch,
+                                                           declare: Callable[..., Goal]) -> None:
+    pool.user("alice")
+    stack = launch(proxy.url, env=FEW_ATTEMPTS).stack
+    stack.up(declare("r", user_pool_id=pool.id, username="alice", reset_on_create=False))
+    proxy.policy = always(Fault.THROTTLE, operations={"AdminGetUser"})
+
+    with pytest.raises(HostError) as failed:
+        stack.refresh("r")
+
+    assert failed.value.sentence == (
+        f"CognitoPasswordReset could not read user 'alice' in user pool '{pool.id}': Cognito throttled the call "
+        f"(TooManyRequestsException) on all 2 attempts; AdminGetUser allows 120 requests per second per account "
+        f"and region, shared with every other admin read of the account; lower "
+        f"cognito-password-reset:maxReadsPerSecond or run pulumi refresh again.")
+    assert "r" in stack.resources

@@ -12,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from cognito_password_reset import CognitoPasswordReset
-from cognito_password_reset.ratelimit import CONFIG_KEY
+from cognito_password_reset.ratelimit import CONFIG_KEY, DEFAULT_READS_PER_SECOND
 
 from .conftest import Launch
 from .faultproxy import FaultProxy, quota
@@ -75,3 +75,34 @@ def test_300_resets_under_a_30_per_second_quota_surface_no_error(pool: Pool, pro
     assert len(proxy.forwarded(RESET)) == 300
     # Held to the quota, the batch is never throttled at all (not merely retried into success).
     assert proxy.faulted(RESET) == []
+
+
+READ = "AdminGetUser"
+
+
+def test_a_600_user_refresh_is_held_to_the_read_rate(pool: Pool, proxy: FaultProxy, launch: Launch,
+                                                     mocks: Any) -> None:
+    # Users need only exist: reset_on_create=False adopts them without a reset, so setup is cheap.
+    with ThreadPoolExecutor(4) as ex:
+        names = list(ex.map(lambda u: pool.user(u, confirmed=False), [f"user{i:03d}" for i in range(600)]))
+    batch = program(mocks, lambda: [CognitoPasswordReset(f"reset-{u}", user_pool_id=pool.id, username=u,
+                                                         reset_on_create=False) for u in names] and None)
+    # The default read rate (50/s; this machine reads about twice as fast unpaced), and a very
+    # slow reset rate at the same time: reads held to it would take 20 minutes.
+    stack = launch(proxy.url, config={CONFIG_KEY: "0.5"}).stack
+    assert_all_created(stack.up_all(batch, parallel=16), 600)
+    assert proxy.requests == []
+
+    results = stack.refresh_all([g.name for g in batch], parallel=16)
+
+    assert {type(r).__name__ for r in results.values()} == {"ResourceState"}
+    reads = proxy.forwarded(READ)
+    assert len(reads) == 600 and proxy.requests == reads
+    # 600 reads spaced 1/50 s apart span 11.98 s from the first to the last; the host's 4 threads
+    # must not go faster (0.05 s: arrival jitter at the proxy).
+    rate = DEFAULT_READS_PER_SECOND
+    span = reads[-1].at - reads[0].at
+    assert span >= 599 / rate - 0.05, f"600 reads at {rate:g}/s arrived within {span:.2f} s"
+    # And never more than the rate in any one second (plus one for jitter at the window's edge).
+    arrivals = [r.at for r in reads]
+    assert max(sum(1 for a in arrivals if t <= a < t + 1) for t in arrivals[::20]) <= rate + 1

@@ -50,16 +50,23 @@ def test_the_per_run_cap_is_declared_with_the_stacks_protective_default() -> Non
 
 
 
-def test_the_providers_rate_key_is_declared_with_the_providers_default() -> None:
-    # This project's name is the package's config namespace, so the provider's key is a
-    # project key here, and Pulumi rejects project keys the project does not declare.
+@pytest.mark.parametrize(("full_key", "default"), [
+    ("cognito-password-reset:maxResetsPerSecond", 30.0), ("cognito-password-reset:maxReadsPerSecond", 50.0)])
+def test_the_providers_rate_keys_are_declared_with_the_providers_defaults(full_key: str, default: float) -> None:
+    # This project's name is the package's config namespace, so the provider's keys are
+    # project keys here, and Pulumi rejects project keys the project does not declare. The
+    # project file has no decimal type: string is the one that lets `0.5` through.
     from cognito_password_reset import ratelimit
 
-    namespace, key = ratelimit.CONFIG_KEY.split(":")
+    namespace, key = full_key.split(":")
     declared = yaml.safe_load((ROOT / "Pulumi.yaml").read_text())
     assert declared["name"] == namespace
-    assert declared["config"][key]["type"] == "integer"
-    assert declared["config"][key]["default"] == ratelimit.DEFAULT_PER_SECOND
+    assert declared["config"][key]["type"] == "string"
+    assert float(declared["config"][key]["default"]) == default
+    assert ratelimit.per_second_from_config({full_key: declared["config"][key]["default"]}.get, full_key) == default
+    assert ratelimit.per_second_from_config({full_key: "0.5"}.get, full_key) == 0.5
+    assert {ratelimit.CONFIG_KEY: ratelimit.DEFAULT_PER_SECOND,
+            ratelimit.READS_CONFIG_KEY: ratelimit.DEFAULT_READS_PER_SECOND}[full_key] == default
 
 def test_empty_config_means_the_defaults_and_no_accounts() -> None:
     cfg = load({})

@@ -13,10 +13,12 @@ from typing import Any
 
 import boto3
 import pytest
+from botocore.exceptions import ClientError
 from botocore.stub import Stubber
 
-from cognito_password_reset import CognitoPasswordResetError, cognito
+from cognito_password_reset import CognitoPasswordResetError, cognito, cognito_errors, schema
 from cognito_password_reset.cognito import AwsSettings, Cognito
+from cognito_password_reset.cognito_errors import Call
 
 from .conftest import REGION, Pool
 
@@ -74,7 +76,7 @@ def stubbed(monkeypatch: pytest.MonkeyPatch) -> Iterator[Stubber]:
     cognito.CLIENTS.clear()
 
 
-@pytest.mark.parametrize(("code", "message", "status", "phrases"), [
+ANSWERS = [
     ("UserLambdaValidationException", f"CustomMessage failed with error {CANARY} is not allowed", 400,
      ["custom-message Lambda trigger failed", "UserLambdaValidationException", "CloudWatch logs", "***"]),
     ("UnexpectedLambdaException", "Lambda timed out", 400, ["custom-message Lambda trigger failed"]),
@@ -94,7 +96,10 @@ def stubbed(monkeypatch: pytest.MonkeyPatch) -> Iterator[Stubber]:
     ("InternalErrorException", "boom", 500, ["internal error", "on all 10 attempts", "run pulumi up again"]),
     ("InvalidParameterException", "1 validation error detected", 400, ["rejected a parameter"]),
     ("SomethingNewException", "new", 400, ["AWS answered SomethingNewException: new"]),
-])
+]
+
+
+@pytest.mark.parametrize(("code", "message", "status", "phrases"), ANSWERS)
 def test_answers_moto_cannot_give(stubbed: Stubber, code: str, message: str, status: int,
                                   phrases: list[str]) -> None:
     stubbed.add_client_error("admin_reset_user_password", code, message, status,
@@ -106,14 +111,36 @@ def test_answers_moto_cannot_give(stubbed: Stubber, code: str, message: str, sta
     assert CANARY not in text
 
 
-def test_read_errors_are_sentences_too_but_gone_is_none(stubbed: Stubber) -> None:
+def test_read_errors_are_sentences_too_but_a_missing_user_or_pool_is_a_status(stubbed: Stubber) -> None:
     stubbed.add_client_error("admin_get_user", "AccessDeniedException", "denied", 400)
     stubbed.add_client_error("admin_get_user", "UserNotFoundException", "User does not exist.", 400)
     stubbed.add_client_error("admin_get_user", "ResourceNotFoundException", "no pool", 400)
     text = failure(Cognito(AwsSettings()).user_status, POOL, "alice")
     assert text.startswith(f"CognitoPasswordReset could not read user 'alice' in user pool '{POOL}': access")
     assert Cognito(AwsSettings()).user_status(POOL, "alice") is None
-    assert Cognito(AwsSettings()).user_status(POOL, "alice") is None
+    # No such pool may mean another account was reached: not the same as a deleted user.
+    assert Cognito(AwsSettings()).user_status(POOL, "alice") == schema.POOL_NOT_FOUND
+
+
+def test_a_throttled_read_gets_the_read_quotas_advice_not_the_resets(stubbed: Stubber) -> None:
+    stubbed.add_client_error("admin_get_user", "TooManyRequestsException", "Rate exceeded", 400,
+                             response_meta={"RetryAttempts": 9})
+    text = failure(Cognito(AwsSettings()).user_status, POOL, "alice")
+    assert text.startswith(f"CognitoPasswordReset could not read user 'alice' in user pool '{POOL}': ")
+    for phrase in ("throttled", "on all 10 attempts", "AdminGetUser allows 120 requests per second",
+                   "cognito-password-reset:maxReadsPerSecond", "pulumi refresh"):
+        assert phrase in text
+    assert "AdminResetUserPassword" not in text and "reset rate" not in text
+
+
+@pytest.mark.parametrize("operation", ["AssumeRole", "AssumeRoleWithWebIdentity"])
+def test_a_refused_role_is_named_as_the_roles_fault_not_cognitos(operation: str) -> None:
+    error = ClientError({"Error": {"Code": "AccessDenied", "Message": "User: arn:aws:iam::1:user/ci is not "
+                                   "authorized to perform: sts:AssumeRole"}}, operation)
+    text = str(cognito_errors.translate(error, Call(cognito_errors.RESET, POOL, "alice", ("external-canary-1",))))
+    assert f"STS refused to let the provider assume a role of aws:assumeRoles or aws:assumeRoleWithWebIdentity " \
+           f"({operation}, AccessDenied: " in text
+    assert "trust policy" in text and "cognito-idp:AdminResetUserPassword" not in text
 
 
 @pytest.fixture
@@ -167,3 +194,73 @@ def test_every_error_the_model_lists_has_its_own_sentence(stubbed: Stubber, code
     stubbed.add_client_error("admin_reset_user_password", code, f"{code} happened", 400)
     text = failure(Cognito(AwsSettings()).reset_password, POOL, "alice", None)
     assert "AWS answered" not in text
+
+
+# --- client metadata masking: classify on the original answer, never mangle words ------------
+
+WORDY = [
+    # Values that are pieces of ordinary words (the stack's own default is locale "en").
+    "en", "e", "in", "the",
+]
+LONG_CANARY = "canary-9b1e-long-secret-value"
+
+
+def _sentence(stubbed: Stubber, code: str, message: str, status: int, metadata: dict[str, str] | None) -> str:
+    stubbed.add_client_error("admin_reset_user_password", code, message, status, response_meta={"RetryAttempts": 9})
+    return failure(Cognito(AwsSettings()).reset_password, POOL, "alice", metadata)
+
+
+@pytest.mark.parametrize("value", WORDY)
+@pytest.mark.parametrize(("code", "message", "status", "phrases"), [
+    *ANSWERS,
+    ("NotAuthorizedException", "User password cannot be reset in the current state.", 400, []),
+    ("NotAuthorizedException", "User is disabled.", 400, []),
+    ("InvalidParameterException", "Cannot reset password for the user as there is no registered/verified email "
+                                  "or phone_number", 400, []),
+    ("UnrecognizedClientException", "The security token included in the request is invalid", 400, []),
+])
+def test_short_metadata_values_change_no_sentence(stubbed: Stubber, value: str, code: str, message: str,
+                                                   status: int, phrases: list[str]) -> None:
+    without = _sentence(stubbed, code, message, status, None)
+    assert _sentence(stubbed, code, message, status, {"locale": value}) == without
+
+
+@pytest.mark.parametrize(("state", "phrase"), [
+    ({"confirmed": False}, "FORCE_CHANGE_PASSWORD"),
+    ({"enabled": False}, "the user is disabled"),
+    ({"verified": False}, "no verified email address"),
+])
+@pytest.mark.parametrize("value", [*WORDY, "state", "disabled", "verified"])
+def test_metadata_values_do_not_change_the_diagnosis(pool: Pool, state: dict[str, bool], phrase: str,
+                                                            value: str) -> None:
+    # The case: locale "en" turned FORCE_CHANGE_PASSWORD into "access was denied ... curr***t state".
+    # Values that are the very words the diagnosis looks for are masked in the quote, but the
+    # diagnosis is made on Cognito's original answer.
+    pool.user("alice", **state)
+    without = failure(Cognito(AwsSettings()).reset_password, pool.id, "alice", None)
+    assert failure(Cognito(AwsSettings()).reset_password, pool.id, "alice", {"locale": value}) == without
+    assert phrase in without and "***" not in without
+
+
+@pytest.mark.usefixtures("no_credentials")
+@pytest.mark.parametrize("value", WORDY)
+def test_short_metadata_values_leave_botocores_sentences_whole(value: str) -> None:
+    reset = Cognito(AwsSettings(endpoint_url="http://127.0.0.1:9")).reset_password
+    without = failure(reset, POOL, "alice", None)
+    assert failure(reset, POOL, "alice", {"locale": value}) == without
+    assert "credentials" in without and "environment" in without
+
+
+@pytest.mark.parametrize(("code", "message", "status", "phrases"), ANSWERS)
+def test_a_long_value_never_appears_even_inside_a_word(stubbed: Stubber, code: str, message: str, status: int,
+                                                       phrases: list[str]) -> None:
+    echoed = f"{message} (x{LONG_CANARY}y, {LONG_CANARY})"
+    text = _sentence(stubbed, code, echoed, status, {"ticket": LONG_CANARY, "locale": "en"})
+    assert LONG_CANARY not in text
+    assert text == _sentence(stubbed, code, echoed.replace(LONG_CANARY, "***"), status, None)
+
+
+def test_a_mid_length_value_is_masked_where_it_stands_as_a_word() -> None:
+    call = Call(cognito_errors.RESET, POOL, "alice", ("4821", "s3cret7"))
+    assert call.masked("PIN 4821 rejected for s3cret7.") == "PIN *** rejected for ***."
+    assert call.masked("request 48215 and as3cret7x") == "request 48215 and as3cret7x"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from cognito_password_reset import plan
+from cognito_password_reset import plan, schema
 from cognito_password_reset.provider import CognitoPasswordResetProvider
 from tests.api_calls import ApiCall, resets
 
@@ -169,8 +169,23 @@ def test_refresh_drops_a_deleted_user(provider: CognitoPasswordResetProvider, po
     assert result.id is None and result.outs == {}
 
 
-def test_refresh_drops_a_deleted_pool(provider: CognitoPasswordResetProvider, pool: Pool) -> None:
+def test_refresh_keeps_the_resource_when_the_pool_is_not_found(provider: CognitoPasswordResetProvider,
+                                                                 pool: Pool, calls: list[ApiCall]) -> None:
+    # Deleted, or (as likely) the refresh reached another account: either way the user may still
+    # be there, and dropping the resource would make the next up reset it again.
     pool.user("alice")
-    old = created(provider, inputs(pool, "alice"))
+    old = created(provider, inputs(pool, "alice", rotation_trigger="t1", client_metadata=META))
     pool.client.delete_user_pool(UserPoolId=pool.id)
-    assert provider.read("id", old).id is None
+    calls.clear()
+
+    result = provider.read(f"{pool.id}/alice", old)
+
+    assert result.id == f"{pool.id}/alice"
+    outs = result.outs or {}
+    assert outs["user_status"] == schema.POOL_NOT_FOUND == "POOL_NOT_FOUND"
+    assert {k: v for k, v in outs.items() if k != "user_status"} == {
+        k: v for k, v in old.items() if k not in ("user_status", "__provider")}
+    refreshed = {**outs, "__provider": old["__provider"]}
+    diff = provider.diff("id", refreshed, inputs(pool, "alice", rotation_trigger="t1", client_metadata=META))
+    assert (diff.changes, diff.replaces) == (False, [])
+    assert resets(calls) == []

@@ -127,18 +127,36 @@ def test_each_target_has_its_own_limiter_and_zero_means_no_limit() -> None:
     assert limiters.acquire("us-east-1", 10) == pytest.approx(0.3)
 
 
+RATE_KEYS = [(ratelimit.CONFIG_KEY, 30.0, "resets"), (ratelimit.READS_CONFIG_KEY, 50.0, "reads")]
+
+
+@pytest.mark.parametrize(("key", "default", "what"), RATE_KEYS)
 @pytest.mark.parametrize(("value", "expected"), [
-    (None, 30.0), ("", 30.0), ("20", 20.0), (20, 20.0), ("2.5", 2.5), ("0", 0.0), (0, 0.0),
+    (None, None), ("", None), ("20", 20.0), (20, 20.0), ("2.5", 2.5), ("0.5", 0.5), (0.5, 0.5), ("0", 0.0),
+    (0, 0.0), ("0.01", 0.01), ("1000", 1000.0),
 ])
-def test_config_value(value: Any, expected: float) -> None:
-    raw = {} if value is None else {ratelimit.CONFIG_KEY: value}
-    assert ratelimit.per_second_from_config(raw.get) == expected
+def test_config_value(key: str, default: float, what: str, value: Any, expected: float | None) -> None:
+    raw = {} if value is None else {key: value}
+    rate = ratelimit.per_second_from_config(raw.get, key, default, what)
+    assert rate == (default if expected is None else expected)
 
 
-@pytest.mark.parametrize("value", ["-1", "fast", "inf", "nan", True, [30]])
-def test_a_bad_config_value_is_refused_naming_the_key(value: Any) -> None:
-    with pytest.raises(ConfigError, match=r"cognito-password-reset:maxResetsPerSecond must be a number"):
-        ratelimit.per_second_from_config({ratelimit.CONFIG_KEY: value}.get)
+@pytest.mark.parametrize(("key", "default", "what"), RATE_KEYS)
+@pytest.mark.parametrize("value", ["-1", "fast", "abc", "inf", "-inf", "nan", "1e-300", "0.001", "1001", "1e9",
+                                   True, "true", [30]])
+def test_a_bad_config_value_is_refused_naming_the_key_and_the_range(key: str, default: float, what: str,
+                                                                    value: Any) -> None:
+    with pytest.raises(ConfigError) as raised:
+        ratelimit.per_second_from_config({key: value}.get, key, default, what)
+    assert str(raised.value) == (
+        f"CognitoPasswordReset: stack config {key} must be 0 (no limit) or a number of {what} per second "
+        f"from 0.01 to 1000 (the default is {default:g}); got {value!r}")
+
+
+@pytest.mark.parametrize("key", [ratelimit.CONFIG_KEY, ratelimit.READS_CONFIG_KEY])
+def test_a_bad_rate_fails_configure_so_preview_reports_it(key: str) -> None:
+    with pytest.raises(ConfigError, match=f"stack config {key} must be"):
+        configured("p", {key: "1e-300"})
 
 
 def configured(project: str, raw: dict[str, Any]) -> CognitoPasswordResetProvider:
@@ -183,12 +201,31 @@ def test_zero_turns_the_limit_off(pool: Pool, calls: list[Any], clock: FakeClock
     assert clock.sleeps == []
 
 
-def test_reads_are_not_held_to_the_reset_rate(pool: Pool, calls: list[Any], clock: FakeClock) -> None:
+def test_reads_have_their_own_rate_and_schedule(pool: Pool, calls: list[Any], clock: FakeClock) -> None:
     pool.user("alice")
-    provider = configured("p", {ratelimit.CONFIG_KEY: "1"})
-    for _ in range(5):
+    provider = configured("p", {ratelimit.CONFIG_KEY: "1", ratelimit.READS_CONFIG_KEY: "4"})
+    for _ in range(3):
         provider.read(f"{pool.id}/alice", {"user_pool_id": pool.id, "username": "alice"})
+    assert clock.sleeps == pytest.approx([0.25, 0.5])  # held to 4 reads a second, not 1
+    # A reset does not queue behind the reads (nor would a read behind resets): its own schedule.
+    reset_all(provider, pool, [pool.user("bob")])
+    assert clock.sleeps == pytest.approx([0.25, 0.5])
+
+
+def test_reads_default_to_50_per_second_and_zero_turns_them_off(pool: Pool, calls: list[Any],
+                                                                clock: FakeClock) -> None:
+    pool.user("alice")
+    props = {"user_pool_id": pool.id, "username": "alice"}
+    default = configured("p", {})
+    for _ in range(3):
+        default.read(f"{pool.id}/alice", props)
+    assert clock.sleeps == pytest.approx([1 / 50, 2 / 50])
+    clock.sleeps.clear()
+    off = configured("p", {ratelimit.READS_CONFIG_KEY: "0"})
+    for _ in range(20):
+        off.read(f"{pool.id}/alice", props)
     assert clock.sleeps == []
+    assert [c.operation for c in calls] == ["AdminGetUser"] * 23
 
 
 def test_the_rate_is_not_pickled_with_the_provider() -> None:
@@ -198,7 +235,8 @@ def test_the_rate_is_not_pickled_with_the_provider() -> None:
     assert serialize_provider(provider) == serialize_provider(CognitoPasswordResetProvider())
 
 
-def test_settings_carry_the_rate_per_target() -> None:
-    settings = cognito.AwsSettings.from_config({ratelimit.CONFIG_KEY: "12", "aws:profile": "ops"}.get)
-    assert settings.max_resets_per_second == 12
-    assert settings == cognito.AwsSettings(profile="ops", max_resets_per_second=12)
+def test_settings_carry_the_rates_per_target() -> None:
+    settings = cognito.AwsSettings.from_config({ratelimit.CONFIG_KEY: "12", ratelimit.READS_CONFIG_KEY: "7",
+                                                "aws:profile": "ops"}.get)
+    assert (settings.max_resets_per_second, settings.max_reads_per_second) == (12, 7)
+    assert settings == cognito.AwsSettings(profile="ops", max_resets_per_second=12, max_reads_per_second=7)
