@@ -16,7 +16,7 @@ from cognito_password_reset import schedule
 
 from .conftest import Launch
 from .faultproxy import FaultProxy
-from .harness import Engine, Goal, Stack
+from .harness import UNKNOWN, Engine, Goal, Stack
 from .servers import Pool
 
 RESET = "AdminResetUserPassword"
@@ -96,3 +96,9 @@ def test_turning_the_schedule_on_changing_and_removing_it_mails_nobody(
         assert stack["alice"].outputs.get("rotate_after_days") == goal.inputs.get("rotate_after_days")
     assert proxy.requests == []
     assert stack["alice"].outputs.get("rotation_window") is None
+
+    # A preview where the pool comes from a resource not created yet: the window is unknown too.
+    preview = declare("new", user_pool_id="placeholder", username="carol", rotate_after_days=P).unknown(
+        "user_pool_id")
+    inputs, failures = stack.engine.check(preview.urn, {}, preview.inputs, preview.secret_keys)
+    assert failures == [] and inputs["rotation_window"] == UNKNOWN
