@@ -43,6 +43,7 @@ RESET_ON_NEW_WINDOW: Final = (ROTATION_WINDOW,)
 changed in the same run: then the new window is only recorded."""
 
 SCHEDULE: Final = ROTATE_AFTER_DAYS
+"""The key whose change makes a new window a record, not a reset."""
 
 RECORD_ON_CHANGE: Final = (CLIENT_METADATA, RESET_ON_CREATE, ROTATE_AFTER_DAYS, PROVIDER)
 """Changing these updates state only; no AWS call. Adding, changing or removing the schedule
