@@ -7,6 +7,8 @@ One run, one moto server on 127.0.0.1, six measurements (see README, "Performanc
   4. the AWS CLI per reset, direct and through ``sh -c`` (a command.local.Command per user)
   5. registering 1,000 and 5,000 resources under mocks, against aws.cognito.User
   6. the provider host's resident memory over 5,000 resets
+  7. the nightly run of 5,000 scheduled resources: Check + Diff of all, the ~56 due reset
+     (bench/nightly.py), against the minimal provider's Check + Diff
 Paths 1-3 run in rotating order over several rounds on fresh moto state; medians are quoted.
 Prints a table and writes bench/results.json (not committed: numbers of one machine).
 """
@@ -27,7 +29,7 @@ from pulumi.dynamic.dynamic import serialize_provider
 from cognito_password_reset.provider import CognitoPasswordResetProvider
 from cognito_password_reset.ratelimit import CONFIG_KEY
 
-from . import paths
+from . import nightly, paths
 from .driver import HostClient, stack_config
 from .minimal_provider import MinimalResetProvider
 from .procs import ROOT, moto_server, provider_host, scratch_dir
@@ -50,6 +52,7 @@ def main() -> None:
     parser.add_argument("--cli-runs", type=int, default=10, help="AWS CLI resets to take the median of")
     parser.add_argument("--memory-resets", type=int, default=5000, help="resets for the host memory figure")
     parser.add_argument("--register", type=int, nargs="*", default=[1000, 5000], help="resources to register")
+    parser.add_argument("--nightly", type=int, default=5000, help="scheduled resources of the nightly run (0: skip)")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results.json")
     args = parser.parse_args()
 
@@ -111,6 +114,10 @@ def main() -> None:
             samples = paths.host_memory(host, driver, pool, users, args.memory_resets, every=args.n)
             results["host_memory"] = [{"resets": done, "rss_bytes": rss} for done, rss in samples]
             driver.close()
+
+        if args.nightly:
+            results["nightly"] = nightly.nightly(moto, Path(tmp), env, args.nightly)
+            print(nightly.describe(results["nightly"]), flush=True)
 
     results["register"] = []
     for n in args.register:

@@ -63,6 +63,31 @@ class HostClient:
             raise RuntimeError(f"Check failed for {username}: {checked.failures}")
         self._stub.Create(provider_pb2.CreateRequest(urn=urn, properties=checked.inputs, type=TYPE, name=username))
 
+    def check_diff(self, name: str, old_inputs: dict[str, Any], old_outputs: dict[str, Any],
+                   news: dict[str, Any]) -> tuple[struct_pb2.Struct, bool]:
+        """What the engine does for an existing resource in every preview and up: Check(old inputs,
+        new inputs), then Diff(old outputs, checked inputs). Returns the checked inputs and whether
+        Diff planned a change."""
+        urn = f"urn:pulumi:bench::bench::{TYPE}::{name}"
+        provider = {"__provider": self._provider}
+        checked = self._stub.Check(provider_pb2.CheckRequest(
+            urn=urn, olds=struct({**old_inputs, **provider}), news=struct({**news, **provider}), type=TYPE,
+            name=name))
+        if checked.failures:
+            raise RuntimeError(f"Check failed for {name}: {checked.failures}")
+        diff = self._stub.Diff(provider_pb2.DiffRequest(
+            id=name, urn=urn, olds=struct({**old_outputs, **provider}), news=checked.inputs,
+            old_inputs=struct({**old_inputs, **provider}), type=TYPE, name=name))
+        return checked.inputs, diff.changes == provider_pb2.DiffResponse.DIFF_SOME
+
+    def update(self, name: str, old_inputs: dict[str, Any], old_outputs: dict[str, Any],
+               checked: struct_pb2.Struct) -> None:
+        urn = f"urn:pulumi:bench::bench::{TYPE}::{name}"
+        provider = {"__provider": self._provider}
+        self._stub.Update(provider_pb2.UpdateRequest(
+            id=name, urn=urn, olds=struct({**old_outputs, **provider}), news=checked,
+            old_inputs=struct({**old_inputs, **provider}), type=TYPE, name=name))
+
     def reset_all(self, user_pool_id: str, usernames: Sequence[str], in_flight: int = IN_FLIGHT) -> None:
         with ThreadPoolExecutor(in_flight) as pool:
             for _ in pool.map(lambda u: self.reset(user_pool_id, u), usernames):

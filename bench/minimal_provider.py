@@ -1,7 +1,8 @@
 """The least a dynamic provider can do for a reset: the floor the provider host sets by itself.
 
 One client, built once in ``configure()``; Create makes one AdminResetUserPassword and hands
-the inputs back as outputs. No validation, no error translation, no rate limit. The benchmark
+the inputs back as outputs; Check hands the inputs back, Diff compares them with the outputs.
+No validation, no error translation, no rate limit. The benchmark
 runs it in a provider host of its own, next to the real provider, to tell the SDK host's cost
 (which no provider can remove) from the provider's own.
 """
@@ -13,7 +14,7 @@ from typing import Any
 
 import boto3
 from botocore.config import Config
-from pulumi.dynamic import ConfigureRequest, CreateResult, ResourceProvider
+from pulumi.dynamic import CheckResult, ConfigureRequest, CreateResult, DiffResult, ResourceProvider
 
 
 class MinimalResetProvider(ResourceProvider):
@@ -33,6 +34,13 @@ class MinimalResetProvider(ResourceProvider):
         ).client("cognito-idp", region_name=req.config.get("aws:region"),
                  endpoint_url=endpoints[0]["cognitoidp"],
                  config=Config(retries={"mode": "standard", "total_max_attempts": 10}))
+
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        return CheckResult(news, [])
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        return DiffResult(changes=any(olds.get(k) != v for k, v in news.items() if k != "__provider"),
+                          replaces=[], delete_before_replace=False)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         self._client.admin_reset_user_password(UserPoolId=props["user_pool_id"], Username=props["username"])

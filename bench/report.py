@@ -95,6 +95,9 @@ def evaluate(results: dict[str, Any]) -> dict[str, Any]:
                                      if last["resets"] > warm["resets"] else 0.0)
     targets.append({"target": f"provider host resident after {last['resets']} resets, MB", "value": s["host_rss_mb"],
                     "limit": 150.0})
+    if "nightly" in results:
+        targets.append({"target": "nightly run: provider's own CPU per resource (Check + Diff) over the minimal "
+                                  "provider, ms", "value": results["nightly"]["own_cpu_ms_per_resource"], "limit": 0.3})
     for t in targets:
         t["met"] = t["value"] >= t["minimum"] if "minimum" in t else t["value"] <= t["limit"]
     s["targets"] = targets
@@ -143,6 +146,10 @@ def table(results: dict[str, Any]) -> str:
                      f"wall {r['wall_ratio']:.2f}")
     lines.append(f"6 provider host after {s['host_resets']} resets: {s['host_rss_mb']:.1f} MB resident, "
                  f"{s['host_growth_bytes_per_op']:.1f} bytes/reset growth after {WARM_AFTER}")
+    if "nightly" in results:
+        from .nightly import describe
+
+        lines.append(describe(results["nightly"]))
     lines.append("")
     for t in s["targets"]:
         bound = f">= {t['minimum']:g}" if "minimum" in t else f"<= {t['limit']:g}"

@@ -33,7 +33,7 @@ class Plan:
     """Whether applying the plan calls AdminResetUserPassword."""
 
 
-_COMPARED = schema.REPLACE_ON_CHANGE + schema.RESET_ON_CHANGE + schema.RECORD_ON_CHANGE
+_COMPARED = schema.REPLACE_ON_CHANGE + schema.RESET_ON_CHANGE + schema.RESET_ON_NEW_WINDOW + schema.RECORD_ON_CHANGE
 
 
 def _normalised(props: Mapping[str, Any], key: str) -> Any:
@@ -61,9 +61,22 @@ def plan(olds: Mapping[str, Any], news: Mapping[str, Any]) -> Plan:
         # The replacement is created fresh: it resets unless told not to.
         return Plan(Action.REPLACE, changed, replaces, resets_on_create(news))
     if changed:
-        resets = any(k in schema.RESET_ON_CHANGE for k in changed)
+        resets = any(k in schema.RESET_ON_CHANGE for k in changed) or _new_window(olds, news, changed)
         return Plan(Action.UPDATE, changed, (), resets)
     return Plan(Action.NONE, (), (), False)
+
+
+def _new_window(olds: Mapping[str, Any], news: Mapping[str, Any], changed: tuple[str, ...]) -> bool:
+    # A later window under the same schedule is due: one reset, however many windows were
+    # missed. A schedule added, changed or removed only records its window. Anything else
+    # (an earlier window, a window where there was none) records too: the safe side.
+    if schema.SCHEDULE in changed or not any(k in changed for k in schema.RESET_ON_NEW_WINDOW):
+        return False
+    for key in schema.RESET_ON_NEW_WINDOW:
+        old, new = olds.get(key), news.get(key)
+        if contains_unknown(new) or (isinstance(old, str) and isinstance(new, str) and new > old):
+            return True
+    return False
 
 
 def resets_on_create(props: Mapping[str, Any]) -> bool:
@@ -77,7 +90,7 @@ def outputs(inputs: Mapping[str, Any], *, reset_at: str | None, user_status: str
     Update's outputs replace the stored ones wholesale, so this always returns every key,
     with None for what is not set. The serialized provider is added by the host.
     """
-    outs = {k: inputs.get(k) for k in schema.INPUTS}
+    outs = {k: inputs.get(k) for k in schema.INPUTS + schema.CHECKED}
     outs[schema.RESET_ON_CREATE] = resets_on_create(inputs)
     outs[schema.RESET_AT] = reset_at
     outs[schema.USER_STATUS] = user_status

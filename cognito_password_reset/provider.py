@@ -26,14 +26,21 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
-from . import plan, schema, validation
+from . import plan, runcap, schedule, schema, validation
 
 if TYPE_CHECKING:
+    from collections.abc import Hashable, Mapping
+
     from .cognito import AwsSettings, Cognito
 
 
+def _utcnow() -> datetime.datetime:
+    # The one place the provider reads the clock: reset times and the schedule's "today".
+    return datetime.datetime.now(datetime.timezone.utc)
+
+
 def _now() -> str:
-    return datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return _utcnow().strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def resource_id(user_pool_id: str, username: str) -> str:
@@ -61,6 +68,7 @@ class CognitoPasswordResetProvider(ResourceProvider):
 
         self._settings = AwsSettings.from_config(req.config.get)
         retry_config()  # a bad AWS_MAX_ATTEMPTS or AWS_RETRY_MODE fails the first call, at preview
+        self._max_resets = runcap.cap_from_config(req.config.get)  # likewise a bad maxResetsPerRun
 
     def _cognito(self) -> Cognito:
         from .cognito import AwsSettings, Cognito
@@ -68,12 +76,32 @@ class CognitoPasswordResetProvider(ResourceProvider):
         settings: AwsSettings = getattr(self, "_settings", None) or AwsSettings()
         return Cognito(settings)
 
+    def _admit(self, props: Mapping[str, Any], unidentified: Hashable) -> None:
+        """Count a reset this run makes or plans against maxResetsPerRun (raises past the cap).
+
+        A user whose pool or username is not known yet counts too, as ``unidentified``.
+        """
+        pool, username = props.get(schema.USER_POOL_ID), props.get(schema.USERNAME)
+        known = isinstance(pool, str) and isinstance(username, str)
+        user = (pool, username) if known else unidentified
+        who = resource_id(str(pool), str(username)) if known else "a user whose pool or username is not known yet"
+        runcap.COUNTER.admit(user, getattr(self, "_max_resets", runcap.NO_CAP), who)
+
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         inputs, problems = validation.check(news)
+        inputs.pop(schema.ROTATION_WINDOW, None)  # computed here, never taken from the program
+        window = schedule.checked_window(inputs, _olds, _utcnow().date())
+        if window is not None:
+            inputs[schema.ROTATION_WINDOW] = window
+        if not problems and not _olds and plan.resets_on_create(inputs):
+            self._admit(inputs, object())  # a new resource: its create will reset
         return CheckResult(inputs, [CheckFailure(p.property, p.reason) for p in problems])
 
     def diff(self, _id: str, _olds: dict[str, Any], _news: dict[str, Any]) -> DiffResult:
         p = plan.plan(_olds, _news)
+        if p.resets:
+            # The engine may diff one resource more than once: it is counted once.
+            self._admit(_news, ("replacement of", _id))
         return DiffResult(
             changes=p.action is not plan.Action.NONE,
             replaces=list(p.replaces),
@@ -84,6 +112,7 @@ class CognitoPasswordResetProvider(ResourceProvider):
         pool, username = props[schema.USER_POOL_ID], props[schema.USERNAME]
         reset_at = status = None
         if plan.resets_on_create(props):
+            self._admit(props, object())
             self._cognito().reset_password(pool, username, props.get(schema.CLIENT_METADATA))
             reset_at, status = _now(), "RESET_REQUIRED"
         return CreateResult(resource_id(pool, username), plan.outputs(props, reset_at=reset_at, user_status=status))
@@ -91,6 +120,7 @@ class CognitoPasswordResetProvider(ResourceProvider):
     def update(self, _id: str, _olds: dict[str, Any], _news: dict[str, Any]) -> UpdateResult:
         reset_at, status = _olds.get(schema.RESET_AT), _olds.get(schema.USER_STATUS)
         if plan.plan(_olds, _news).resets:  # the engine updates only what Diff planned as an update
+            self._admit(_news, object())
             self._cognito().reset_password(
                 _news[schema.USER_POOL_ID], _news[schema.USERNAME], _news.get(schema.CLIENT_METADATA))
             reset_at, status = _now(), "RESET_REQUIRED"

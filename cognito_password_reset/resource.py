@@ -46,14 +46,23 @@ class CognitoPasswordResetArgs:
     reset_on_create: pulumi.Input[bool] | None = None
     """Whether creating the resource resets the user (default true). False adopts an existing
     user into the stack without mailing it: the first reset then comes with the first
-    ``rotation_trigger`` change. (``import`` does not work for dynamic resources.)"""
+    ``rotation_trigger`` change or scheduled window. (``import`` does not work for dynamic
+    resources.)"""
+
+    rotate_after_days: pulumi.Input[int] | None = None
+    """Reset the user again every this many whole UTC days (1 to 3650), on a schedule of its
+    own: each user's windows are offset by a stable number of days derived from its pool id and
+    username, so a fleet falls due spread over the period. The first ``pulumi up`` on or after
+    a window's first day resets the user once (``rotation_window`` shows the window). Adding,
+    changing or removing it never resets by itself: the first scheduled reset comes at the next
+    window start."""
 
 
 class CognitoPasswordReset(pulumi.dynamic.Resource, module="cognito", name="CognitoPasswordReset"):
     """An Amazon Cognito admin password reset (``AdminResetUserPassword``) as a resource.
 
-    Creating it resets the user; changing ``rotation_trigger`` resets the user again;
-    deleting it leaves the user as it is. Type token:
+    Creating it resets the user; changing ``rotation_trigger``, or a new window of the
+    ``rotate_after_days`` schedule, resets the user again; deleting it leaves the user as it is. Type token:
     ``pulumi-python:dynamic/cognito:CognitoPasswordReset``.
     """
 
@@ -67,6 +76,12 @@ class CognitoPasswordReset(pulumi.dynamic.Resource, module="cognito", name="Cogn
     """The rotation trigger the user was last reset for."""
     reset_on_create: pulumi.Output[bool]
     """Whether creation reset the user."""
+    rotate_after_days: pulumi.Output[int | None]
+    """The rotation period in days, if the user is on a schedule."""
+    rotation_window: pulumi.Output[str | None]
+    """The first day (UTC, ``YYYY-MM-DD``) of the schedule's window the user was last planned
+    in; computed by the provider from today's date, None without a schedule. A new value in a
+    preview means the user is due for a reset."""
     reset_at: pulumi.Output[str | None]
     """UTC ISO-8601 time of the last successful reset; None if the user was never reset by
     this resource."""
@@ -83,7 +98,8 @@ class CognitoPasswordReset(pulumi.dynamic.Resource, module="cognito", name="Cogn
                  user_pool_id: pulumi.Input[str], username: pulumi.Input[str],
                  client_metadata: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None,
                  rotation_trigger: pulumi.Input[str] | None = None,
-                 reset_on_create: pulumi.Input[bool] | None = None) -> None: ...
+                 reset_on_create: pulumi.Input[bool] | None = None,
+                 rotate_after_days: pulumi.Input[int] | None = None) -> None: ...
 
     def __init__(self, resource_name: str, *args: Any, **kwargs: Any) -> None:
         resource_args, opts = _args_and_opts(args, kwargs)
@@ -95,7 +111,9 @@ class CognitoPasswordReset(pulumi.dynamic.Resource, module="cognito", name="Cogn
             schema.ROTATION_TRIGGER: resource_args.rotation_trigger,
             schema.RESET_ON_CREATE: (schema.DEFAULT_RESET_ON_CREATE if resource_args.reset_on_create is None
                                      else resource_args.reset_on_create),
+            schema.ROTATE_AFTER_DAYS: resource_args.rotate_after_days,
             # Computed outputs: a key must be present for its attribute to exist.
+            schema.ROTATION_WINDOW: None,
             schema.RESET_AT: None,
             schema.USER_STATUS: None,
         }

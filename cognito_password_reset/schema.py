@@ -14,6 +14,10 @@ USERNAME: Final = "username"
 CLIENT_METADATA: Final = "client_metadata"
 ROTATION_TRIGGER: Final = "rotation_trigger"
 RESET_ON_CREATE: Final = "reset_on_create"
+ROTATE_AFTER_DAYS: Final = "rotate_after_days"
+
+ROTATION_WINDOW: Final = "rotation_window"
+"""A computed input: Check fills it (schedule.py) from today's UTC date when rotate_after_days is set."""
 
 RESET_AT: Final = "reset_at"
 USER_STATUS: Final = "user_status"
@@ -26,9 +30,12 @@ stays in state (dropping it would make the next ``pulumi up`` create it, and mai
 PROVIDER: Final = "__provider"
 """Where pulumi.dynamic keeps the serialized provider, next to the inputs."""
 
-INPUTS: Final = (USER_POOL_ID, USERNAME, CLIENT_METADATA, ROTATION_TRIGGER, RESET_ON_CREATE)
+INPUTS: Final = (USER_POOL_ID, USERNAME, CLIENT_METADATA, ROTATION_TRIGGER, RESET_ON_CREATE, ROTATE_AFTER_DAYS)
+"""What a program passes."""
+CHECKED: Final = (ROTATION_WINDOW,)
+"""Inputs Check computes; stored with the inputs, so a preview shows their change."""
 COMPUTED: Final = (RESET_AT, USER_STATUS)
-OUTPUTS: Final = INPUTS + COMPUTED
+OUTPUTS: Final = INPUTS + CHECKED + COMPUTED
 
 REPLACE_ON_CHANGE: Final = (USER_POOL_ID, USERNAME)
 """A different user is a different reset: these keys plan a replacement."""
@@ -36,8 +43,16 @@ REPLACE_ON_CHANGE: Final = (USER_POOL_ID, USERNAME)
 RESET_ON_CHANGE: Final = (ROTATION_TRIGGER,)
 """Changing these resets the user again, in place."""
 
-RECORD_ON_CHANGE: Final = (CLIENT_METADATA, RESET_ON_CREATE, PROVIDER)
-"""Changing these updates state only; no AWS call."""
+RESET_ON_NEW_WINDOW: Final = (ROTATION_WINDOW,)
+"""A later window resets the user again, in place, unless the schedule (SCHEDULE) itself
+changed in the same run: then the new window is only recorded."""
+
+SCHEDULE: Final = ROTATE_AFTER_DAYS
+"""The key whose change makes a new window a record, not a reset."""
+
+RECORD_ON_CHANGE: Final = (CLIENT_METADATA, RESET_ON_CREATE, ROTATE_AFTER_DAYS, PROVIDER)
+"""Changing these updates state only; no AWS call. Adding, changing or removing the schedule
+never resets by itself: the first scheduled reset comes at the next window start."""
 
 SECRET_OUTPUTS: Final = (CLIENT_METADATA,)
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import regex
 
-from . import schema
+from . import schedule, schema
 from .schema import contains_unknown, is_unknown
 
 if TYPE_CHECKING:
@@ -145,6 +145,16 @@ def _check_optional(props: Mapping[str, Any], prop: str, kind: type, kind_name: 
     return [_say(prop, f"must be {kind_name} but is a {type(value).__name__}; {fix}")]
 
 
+def _check_period(value: Any) -> list[Problem]:
+    if value is None or is_unknown(value) or schedule.period(value) is not None:
+        return []
+    numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
+    shown = repr(value) if numeric else f"a {type(value).__name__}"
+    return [_say(schema.ROTATE_AFTER_DAYS,
+                 f"must be a whole number of days from {schedule.MIN_DAYS} to {schedule.MAX_DAYS} but is {shown}; "
+                 "pass the rotation period in days, such as 90, or leave it out for no schedule")]
+
+
 def check(news: Mapping[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
     """Validate new inputs; return them with defaults applied, and every problem found."""
     r = rules()
@@ -160,8 +170,12 @@ def check(news: Mapping[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
                          "pass a string such as a date ('2026-11-27') or a ticket id"),
         *_check_optional(news, schema.RESET_ON_CREATE, bool, "true or false",
                          "pass a bool (False adopts the user without resetting it)"),
+        *_check_period(news.get(schema.ROTATE_AFTER_DAYS)),
     ]
     inputs = dict(news)
+    days = schedule.period(inputs.get(schema.ROTATE_AFTER_DAYS))
+    if days is not None:
+        inputs[schema.ROTATE_AFTER_DAYS] = days  # a whole number, though it crossed the wire as 90.0
     if inputs.get(schema.RESET_ON_CREATE) is None:
         inputs[schema.RESET_ON_CREATE] = schema.DEFAULT_RESET_ON_CREATE
     return inputs, problems

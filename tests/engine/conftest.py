@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from . import clock_host
 from .faultproxy import FaultProxy, never
 from .harness import Engine, Goal, Stack, stack_config
 from .harness import declare as declare_goal
@@ -77,10 +78,16 @@ class Launched:
 
 def launch_host(logs: Path, endpoint: str | None, *, config: Mapping[str, str] | None = None,
                 secret_config: Collection[str] = (), env: Mapping[str, str] | None = None,
-                credentials: bool = True) -> Launched:
+                credentials: bool = True, today: str | None = None) -> Launched:
     """Start a provider host (logs and HOME under ``logs``), connect, and configure it with a stack
-    config whose aws:endpoints is ``endpoint``. The caller must ``close()`` it (fixtures do)."""
-    host = start_host(logs, env=host_env(logs / "home", credentials=credentials, extra=env))
+    config whose aws:endpoints is ``endpoint``. The caller must ``close()`` it (fixtures do).
+
+    ``today`` (``YYYY-MM-DD``, or an ISO time) starts the host through ``clock_host``, its wall
+    clock moved to that UTC moment and ticking on from there."""
+    module = "pulumi.dynamic"
+    if today is not None:
+        module, env = clock_host.MODULE, {**(env or {}), clock_host.ENV: today}
+    host = start_host(logs, env=host_env(logs / "home", credentials=credentials, extra=env), module=module)
     try:
         engine = Engine(host.address)
         engine.start(stack_config(endpoint, **(config or {})), secret_config)
@@ -99,7 +106,8 @@ def launch(tmp_path: Path) -> Iterator[Launch]:
 
     ``endpoint`` goes into aws:endpoints (None: no endpoint config); ``config`` adds stack config
     keys, ``secret_config`` names those sent as secrets; ``env`` adds host environment variables
-    (e.g. ``{"AWS_MAX_ATTEMPTS": "2"}``); ``credentials=False`` starts it without AWS keys.
+    (e.g. ``{"AWS_MAX_ATTEMPTS": "2"}``); ``credentials=False`` starts it without AWS keys;
+    ``today="2026-12-01"`` moves the host's clock to that UTC day.
     Each call starts a new host (a host configures a provider once per process); all are
     stopped at teardown.
     """

@@ -76,10 +76,11 @@ class Host(Server):
         return f"{LOCALHOST}:{self.port}"
 
 
-def start_host(logs: Path, *, env: Mapping[str, str], cwd: Path = ROOT) -> Host:
+def start_host(logs: Path, *, env: Mapping[str, str], cwd: Path = ROOT, module: str = "pulumi.dynamic") -> Host:
     """Start ``python -u -m pulumi.dynamic`` in ``cwd`` (a project's root: this one unless another
-    project is meant) and read its port."""
-    process = start("provider-host", [sys.executable, "-u", "-m", "pulumi.dynamic"], cwd=cwd, env=env, logs=logs)
+    project is meant) and read its port. ``module`` runs another launcher of the same host instead
+    (``tests.engine.clock_host``: the host with its clock moved)."""
+    process = start("provider-host", [sys.executable, "-u", "-m", module], cwd=cwd, env=env, logs=logs)
     try:
         def port() -> int | None:
             process.require_alive()

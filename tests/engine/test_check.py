@@ -51,6 +51,11 @@ BAD_INPUTS: list[tuple[str, dict[str, Any], str]] = [
     ("trigger a list", {"rotation_trigger": ["t1"]}, "rotation_trigger"),
     ("reset_on_create a string", {"reset_on_create": "yes"}, "reset_on_create"),
     ("reset_on_create a number", {"reset_on_create": 1}, "reset_on_create"),
+    ("rotate_after_days zero", {"rotate_after_days": 0}, "rotate_after_days"),
+    ("rotate_after_days over 3650", {"rotate_after_days": 3651}, "rotate_after_days"),
+    ("rotate_after_days a fraction", {"rotate_after_days": 1.5}, "rotate_after_days"),
+    ("rotate_after_days a bool", {"rotate_after_days": True}, "rotate_after_days"),
+    ("rotate_after_days a string", {"rotate_after_days": "90"}, "rotate_after_days"),
 ]
 
 

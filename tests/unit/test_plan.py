@@ -74,4 +74,57 @@ def test_changed_lists_every_difference_in_schema_order() -> None:
 def test_outputs_have_every_key_even_unset_ones() -> None:
     outs = plan.outputs({"user_pool_id": "us-east-1_abc", "username": "alice"}, reset_at=None, user_status=None)
     assert outs == {"user_pool_id": "us-east-1_abc", "username": "alice", "client_metadata": None,
-                    "rotation_trigger": None, "reset_on_create": True, "reset_at": None, "user_status": None}
+                    "rotation_trigger": None, "reset_on_create": True, "rotate_after_days": None,
+                    "rotation_window": None, "reset_at": None, "user_status": None}
+
+
+# --- the schedule: rotate_after_days and the window Check computes -----------------------------
+
+SCHEDULED: dict[str, Any] = {**OLD, "rotate_after_days": 90, "rotation_window": "2026-09-02"}
+
+
+def scheduled(**changes: Any) -> dict[str, Any]:
+    """New inputs of a scheduled resource, as Check returns them (None removes a key)."""
+    return news(**{"rotate_after_days": 90, "rotation_window": "2026-09-02", **changes})
+
+
+@pytest.mark.parametrize(("old", "new", "action", "resets"), [
+    pytest.param(SCHEDULED, scheduled(), Action.NONE, False, id="same window"),
+    pytest.param(SCHEDULED, scheduled(rotation_window="2026-12-01"), Action.UPDATE, True, id="next window"),
+    pytest.param(SCHEDULED, scheduled(rotation_window="2027-05-30"), Action.UPDATE, True,
+                 id="several missed windows: one update, one reset"),
+    pytest.param(SCHEDULED, scheduled(rotation_window="2026-12-01", rotation_trigger="2026-12"), Action.UPDATE,
+                 True, id="new window and new trigger: one update, one reset"),
+    pytest.param(SCHEDULED, scheduled(rotation_trigger="2026-12"), Action.UPDATE, True,
+                 id="new trigger inside the window"),
+    pytest.param(OLD, scheduled(), Action.UPDATE, False, id="schedule added"),
+    pytest.param(SCHEDULED, scheduled(rotate_after_days=30, rotation_window="2026-11-20"), Action.UPDATE, False,
+                 id="period changed, window moves"),
+    pytest.param(SCHEDULED, scheduled(rotate_after_days=30), Action.UPDATE, False, id="period changed, same window"),
+    pytest.param(SCHEDULED, scheduled(rotate_after_days=None, rotation_window=None), Action.UPDATE, False,
+                 id="schedule removed"),
+    pytest.param(SCHEDULED, scheduled(rotation_window="2026-06-04"), Action.UPDATE, False,
+                 id="earlier window (a clock behind): recorded, never reset"),
+    pytest.param({**SCHEDULED, "rotation_window": None}, scheduled(), Action.UPDATE, False,
+                 id="a window where there was none: recorded"),
+    pytest.param(SCHEDULED, scheduled(rotation_window=U), Action.UPDATE, True, id="unknown window may be due"),
+    pytest.param(SCHEDULED, scheduled(rotate_after_days=U, rotation_window=U), Action.UPDATE, False,
+                 id="unknown period: a schedule change, no reset"),
+    pytest.param(SCHEDULED, scheduled(username="bob", rotation_window="2026-10-10"), Action.REPLACE, True,
+                 id="username: replace, which resets on create"),
+    pytest.param(SCHEDULED, scheduled(rotation_window="2026-12-01", reset_on_create=False), Action.UPDATE, True,
+                 id="reset_on_create false does not stop a scheduled reset"),
+])
+def test_schedule_plan(old: dict[str, Any], new: dict[str, Any], action: Action, resets: bool) -> None:
+    p = plan.plan(old, new)
+    assert (p.action, p.resets) == (action, resets)
+
+
+def test_a_scheduled_change_names_the_window() -> None:
+    # What `pulumi preview` lists: the user is due because its window moved.
+    assert plan.plan(SCHEDULED, scheduled(rotation_window="2026-12-01")).changed == ("rotation_window",)
+
+
+def test_outputs_keep_the_schedule() -> None:
+    outs = plan.outputs(scheduled(), reset_at="2026-09-02T01:00:00Z", user_status="RESET_REQUIRED")
+    assert (outs["rotate_after_days"], outs["rotation_window"]) == (90, "2026-09-02")

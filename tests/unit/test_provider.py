@@ -189,3 +189,43 @@ def test_refresh_keeps_the_resource_when_the_pool_is_not_found(provider: Cognito
     diff = provider.diff("id", refreshed, inputs(pool, "alice", rotation_trigger="t1", client_metadata=META))
     assert (diff.changes, diff.replaces) == (False, [])
     assert resets(calls) == []
+
+
+# --- the schedule: Check reads today's UTC date (the provider's one clock read) --------------
+
+def checked_on(monkeypatch: Any, day: str, olds: dict[str, Any], news: dict[str, Any]) -> dict[str, Any]:
+    import datetime
+
+    from cognito_password_reset import provider as provider_module
+
+    moment = datetime.datetime.fromisoformat(f"{day}T23:59:59+00:00")
+    monkeypatch.setattr(provider_module, "_utcnow", lambda: moment)
+    result = CognitoPasswordResetProvider().check(olds, news)
+    assert result.failures == []
+    return result.inputs
+
+
+SCHEDULED = {"user_pool_id": "us-east-1_AbCdEf123", "username": "alice", "rotate_after_days": 90.0, "__provider": "P"}
+
+
+def test_check_fills_the_window_from_todays_date(monkeypatch: Any) -> None:
+    # alice's windows (P=90) start on 2026-10-15, 2027-01-13, ... (tests/unit/test_schedule.py)
+    assert checked_on(monkeypatch, "2026-11-30", {}, SCHEDULED)["rotation_window"] == "2026-10-15"
+    assert checked_on(monkeypatch, "2027-01-12", {}, SCHEDULED)["rotation_window"] == "2026-10-15"
+    assert checked_on(monkeypatch, "2027-01-13", {}, SCHEDULED)["rotation_window"] == "2027-01-13"
+
+
+def test_check_without_a_schedule_has_no_window_even_if_one_is_passed(monkeypatch: Any) -> None:
+    news = {k: v for k, v in SCHEDULED.items() if k != "rotate_after_days"}
+    assert "rotation_window" not in checked_on(monkeypatch, "2026-11-30", {}, {**news, "rotation_window": "x"})
+
+
+def test_a_new_window_plans_a_reset_through_check_and_diff(monkeypatch: Any) -> None:
+    provider = CognitoPasswordResetProvider()
+    first = checked_on(monkeypatch, "2026-11-30", {}, SCHEDULED)
+    stored = {**plan.outputs(first, reset_at=None, user_status=None), "__provider": "P"}  # the host adds it
+    same = checked_on(monkeypatch, "2027-01-12", first, SCHEDULED)
+    assert provider.diff("id", stored, same).changes is False
+    due = checked_on(monkeypatch, "2027-01-13", first, SCHEDULED)
+    diff = provider.diff("id", stored, due)
+    assert diff.changes is True and diff.replaces == []

@@ -85,3 +85,15 @@ def test_there_is_a_fixture_for_the_current_version() -> None:
     assert (FIXTURES / f"provider-v{project['version']}.txt").exists()
     current = (FIXTURES / "provider-v0.2.0.txt").read_text().strip()
     assert serialize_provider(CognitoPasswordResetProvider()) == current
+
+
+def test_state_written_before_the_schedule_plans_no_change_for_an_unchanged_program() -> None:
+    # 0.1.0 and 0.2.0 stored neither rotate_after_days nor rotation_window.
+    current = serialize_provider(CognitoPasswordResetProvider())
+    old_inputs = {"user_pool_id": "us-east-1_AbC123", "username": "alice", "rotation_trigger": "t1",
+                  "reset_on_create": True, "__provider": current}
+    old_outputs = {**old_inputs, "reset_at": "2026-11-01T00:00:00Z", "user_status": "RESET_REQUIRED"}
+    provider = CognitoPasswordResetProvider()
+    checked = provider.check(old_inputs, dict(old_inputs))
+    assert checked.failures == [] and "rotation_window" not in checked.inputs
+    assert provider.diff("us-east-1_AbC123/alice", old_outputs, checked.inputs).changes is False

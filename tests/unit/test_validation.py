@@ -42,6 +42,12 @@ def problems(**changes: Any) -> list[validation.Problem]:
     ({"rotation_trigger": 2026}, "rotation_trigger", "must be a string"),
     ({"reset_on_create": "yes"}, "reset_on_create", "true or false"),
     ({"reset_on_create": 1}, "reset_on_create", "true or false"),
+    ({"rotate_after_days": 0}, "rotate_after_days", "from 1 to 3650 but is 0"),
+    ({"rotate_after_days": 3651}, "rotate_after_days", "from 1 to 3650 but is 3651"),
+    ({"rotate_after_days": -90}, "rotate_after_days", "whole number of days"),
+    ({"rotate_after_days": 1.5}, "rotate_after_days", "but is 1.5"),
+    ({"rotate_after_days": True}, "rotate_after_days", "but is a bool"),
+    ({"rotate_after_days": "90"}, "rotate_after_days", "but is a str"),
 ])
 def test_bad_input_names_the_property(changes: dict[str, Any], prop: str, phrase: str) -> None:
     found = problems(**changes)
@@ -107,3 +113,12 @@ def test_rules_come_from_the_installed_botocore_model() -> None:
 def test_every_problem_is_reported_at_once() -> None:
     found = problems(user_pool_id="bad", username="", rotation_trigger=1, reset_on_create="no")
     assert {p.property for p in found} == {"user_pool_id", "username", "rotation_trigger", "reset_on_create"}
+
+
+def test_a_period_that_crossed_the_wire_as_a_float_is_a_whole_number_again() -> None:
+    inputs, found = validation.check({**GOOD, "rotate_after_days": 90.0})
+    assert found == [] and inputs["rotate_after_days"] == 90 and isinstance(inputs["rotate_after_days"], int)
+
+
+def test_an_unknown_period_is_not_a_failure() -> None:
+    assert problems(rotate_after_days=Unknown()) == []

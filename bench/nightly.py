@@ -1,0 +1,180 @@
+"""7. The nightly run of a scheduled fleet: what `pulumi up` costs over 5,000 existing resources.
+
+    .venv/bin/python -m bench.nightly [--n 5000]      (make bench runs it too)
+
+5,000 CognitoPasswordReset with ``rotate_after_days=90`` whose state was written by last
+night's run (each ``rotation_window`` computed for yesterday). Tonight the engine checks and
+diffs all of them through the real provider host (4 calls in flight); the ~N/90 whose window
+starts today plan an update, and those are then updated, each resetting its user in moto. The
+same Check + Diff of the same 5,000 goes through a minimal provider's host (bench/minimal_provider.py:
+check returns the inputs, diff compares them), taking turns in chunks so both see the same
+background load: the provider's own CPU per resource is the difference (host + caller).
+
+Only the due users exist in moto: Check and Diff call no AWS API. "Today" is the host's UTC
+date and this process's; a run across 00:00 UTC would see a different set due.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import time
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from pulumi.dynamic.dynamic import serialize_provider
+
+from cognito_password_reset import schedule
+from cognito_password_reset.provider import CognitoPasswordResetProvider
+from cognito_password_reset.ratelimit import CONFIG_KEY
+
+from . import paths
+from .driver import IN_FLIGHT, HostClient, stack_config
+from .minimal_provider import MinimalResetProvider
+from .procs import ROOT, Host, Moto, cpu_seconds, moto_server, provider_host, scratch_dir
+
+PERIOD = 90
+CHUNK = 250
+
+
+def last_nights_state(pool: str, users: Sequence[str], today: datetime.date) -> dict[str, tuple[dict[str, Any],
+                                                                                                 dict[str, Any]]]:
+    """Each user's stored inputs and outputs as yesterday's run left them."""
+    yesterday = today - datetime.timedelta(days=1)
+    state = {}
+    for user in users:
+        inputs = {"user_pool_id": pool, "username": user, "reset_on_create": True, "rotate_after_days": PERIOD,
+                  "rotation_window": schedule.window(pool, user, PERIOD, yesterday)}
+        state[user] = (inputs, {**inputs, "reset_at": "2026-01-01T00:00:00Z", "user_status": "CONFIRMED"})
+    return state
+
+
+def news(pool: str, user: str) -> dict[str, Any]:
+    """What tonight's program registers for ``user`` (unchanged since yesterday)."""
+    return {"user_pool_id": pool, "username": user, "reset_on_create": True, "rotate_after_days": PERIOD}
+
+
+def check_diff_all(driver: HostClient, pool: str, users: Sequence[str],
+                   state: dict[str, tuple[dict[str, Any], dict[str, Any]]]) -> dict[str, Any]:
+    """Check + Diff of ``users``, 4 in flight; the checked inputs of those Diff planned to change."""
+    def one(user: str) -> tuple[str, Any, bool]:
+        old_inputs, old_outputs = state[user]
+        checked, changes = driver.check_diff(user, old_inputs, old_outputs, news(pool, user))
+        return user, checked, changes
+
+    with ThreadPoolExecutor(IN_FLIGHT) as ex:
+        return {user: checked for user, checked, changes in ex.map(one, users) if changes}
+
+
+def nightly(moto: Moto, tmp: Path, env: dict[str, str], n: int) -> dict[str, Any]:
+    moto.reset()
+    admin = paths.client(moto)
+    pool = admin.create_user_pool(PoolName="bench")["UserPool"]["Id"]
+    users = [f"user-{i:05d}" for i in range(n)]
+    today = datetime.datetime.now(datetime.timezone.utc).date()
+    state = last_nights_state(pool, users, today)
+    expected_due = [u for u in users if schedule.window_start(pool, u, PERIOD, today) == today]
+    for user in expected_due:  # only these are reset; the others need no Cognito user
+        admin.admin_create_user(UserPoolId=pool, Username=user, MessageAction="SUPPRESS", UserAttributes=[
+            {"Name": "email", "Value": f"{user}@example.com"}, {"Name": "email_verified", "Value": "true"}])
+        admin.admin_set_user_password(UserPoolId=pool, Username=user, Password=paths.PASSWORD, Permanent=True)
+
+    config = stack_config(moto.url, {CONFIG_KEY: "0"})
+    with provider_host(tmp, "nightly-provider", env) as real, provider_host(tmp, "nightly-minimal", env) as minimal:
+        hosts: dict[str, Host] = {"provider": real, "minimal": minimal}
+        drivers = {"provider": HostClient(real.port, serialize_provider(CognitoPasswordResetProvider())),
+                   "minimal": HostClient(minimal.port, serialize_provider(MinimalResetProvider()))}
+        for d in drivers.values():
+            d.configure(config)
+            check_diff_all(d, pool, users[:8], state)  # first calls: unpickle and configure the provider
+
+        cpu = {name: {"host": 0.0, "caller": 0.0} for name in hosts}
+        wall = dict.fromkeys(hosts, 0.0)
+        due: dict[str, Any] = {}
+        for i, start in enumerate(range(0, n, CHUNK)):
+            part = users[start:start + CHUNK]
+            for name in (("provider", "minimal") if i % 2 == 0 else ("minimal", "provider")):
+                pids = {"host": hosts[name].pid, "caller": os.getpid()}
+                before = {role: cpu_seconds(pid) for role, pid in pids.items()}
+                t0 = time.perf_counter()
+                planned = check_diff_all(drivers[name], pool, part, state)
+                wall[name] += time.perf_counter() - t0
+                for role, pid in pids.items():
+                    cpu[name][role] += cpu_seconds(pid) - before[role]
+                if name == "provider":
+                    due.update(planned)
+
+        t0 = time.perf_counter()
+        with ThreadPoolExecutor(IN_FLIGHT) as ex:
+            list(ex.map(lambda u: drivers["provider"].update(u, *state[u], due[u]), due))
+        update_s = time.perf_counter() - t0
+        reset = [u for u in expected_due
+                 if admin.admin_get_user(UserPoolId=pool, Username=u)["UserStatus"] == "RESET_REQUIRED"]
+        for d in drivers.values():
+            d.close()
+
+    per = {name: {role: 1000 * c / n for role, c in roles.items()} for name, roles in cpu.items()}
+    own_us = {"provider": own_check_diff_us(CognitoPasswordResetProvider(), pool, state),
+              "minimal": own_check_diff_us(MinimalResetProvider(), pool, state)}
+    return {
+        "n": n, "period_days": PERIOD, "today": today.isoformat(),
+        "due_planned": len(due), "due_expected": len(expected_due), "reset_in_moto": len(reset),
+        "planned_is_expected": sorted(due) == sorted(expected_due),
+        "check_diff_wall_s": wall, "check_diff_cpu_ms_per_resource": per,
+        "own_cpu_ms_per_resource": sum(per["provider"].values()) - sum(per["minimal"].values()),
+        "update_wall_s": update_s, "own_code_us": own_us,
+    }
+
+
+def own_check_diff_us(provider: Any, pool: str, state: dict[str, tuple[dict[str, Any], dict[str, Any]]],
+                      n: int = 2000) -> float:
+    """Microseconds of a provider's own Check + Diff per resource, in this process (no host, no gRPC)."""
+    users = list(state)[:n]
+    best = float("inf")
+    for _ in range(3):  # the best of three: what the code costs when nothing else competes for the CPU
+        start = time.perf_counter()
+        for user in users:
+            old_inputs, old_outputs = state[user]
+            checked = provider.check(dict(old_inputs), news(pool, user)).inputs
+            provider.diff(user, dict(old_outputs), checked)
+        best = min(best, time.perf_counter() - start)
+    return 1e6 * best / len(users)
+
+
+def describe(r: dict[str, Any]) -> str:
+    p, m = r["check_diff_cpu_ms_per_resource"]["provider"], r["check_diff_cpu_ms_per_resource"]["minimal"]
+    return "\n".join([
+        f"7 nightly run, {r['n']} resources, rotate_after_days={r['period_days']}, {r['today']}: "
+        f"{r['due_planned']} due (expected {r['due_expected']}, same users: {r['planned_is_expected']}), "
+        f"{r['reset_in_moto']} reset in {r['update_wall_s']:.1f} s",
+        f"  Check + Diff of all: provider {r['check_diff_wall_s']['provider']:.1f} s wall, "
+        f"{p['host']:.2f} + {p['caller']:.2f} ms CPU per resource (host + caller); minimal "
+        f"{r['check_diff_wall_s']['minimal']:.1f} s, {m['host']:.2f} + {m['caller']:.2f} ms",
+        f"  provider's own CPU per resource over the minimal provider: {r['own_cpu_ms_per_resource']:.2f} ms "
+        f"(target 0.3); its Check + Diff alone, in-process: {r['own_code_us']['provider']:.0f} us vs minimal "
+        f"{r['own_code_us']['minimal']:.0f} us",
+    ])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--n", type=int, default=5000)
+    parser.add_argument("--out", type=Path, default=None, help="write the result as JSON here")
+    args = parser.parse_args()
+    from .bench import host_env
+
+    with scratch_dir() as tmp, moto_server(Path(tmp)) as moto:
+        result = nightly(moto, Path(tmp), host_env(), args.n)
+    result["cpu_count"] = os.cpu_count()
+    print(describe(result))
+    if args.out:
+        args.out.write_text(json.dumps(result, indent=2) + "\n")
+        print(f"wrote {args.out.relative_to(ROOT) if args.out.is_relative_to(ROOT) else args.out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,92 @@
+"""The rotation schedule: which window of ``rotate_after_days`` whole UTC days a user is in.
+
+Pure functions of the date they are given: nothing here reads the clock (the provider does, in
+one place), so every rule is a table test.
+
+Each user's time is cut into windows of P days. Window k of a user starts on
+``EPOCH + offset + k * P`` days, where ``offset`` in ``[0, P)`` is a stable number of days taken
+from a SHA-256 of the pool id and the username: the same in every process, Python version and
+machine (Python's ``hash()`` is salted per process, so it would not be). Users created together
+therefore fall due on different days, spread over the period like a uniform random choice.
+When a later window has begun since the last run, the user is due for one reset; a run after
+several missed windows still makes one.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from collections.abc import Mapping
+from typing import Any, Final
+
+from pulumi.output import Unknown
+
+from . import schema
+from .schema import is_unknown
+
+EPOCH: Final = datetime.date(1970, 1, 1)
+"""Day 0 of every schedule. Fixed: changing it would move every user's windows."""
+
+MIN_DAYS: Final = 1
+MAX_DAYS: Final = 3650
+
+
+def offset_days(user_pool_id: str, username: str, period: int) -> int:
+    """The user's stable offset into the period, in ``[0, period)`` days."""
+    # NUL appears in neither a pool id nor a username (both patterns exclude control
+    # characters), so the two never run together ambiguously.
+    digest = hashlib.sha256(f"{user_pool_id}\0{username}".encode()).digest()
+    # 64 bits reduced modulo at most 3,650: the bias is below 1e-15.
+    return int.from_bytes(digest[:8], "big") % period
+
+
+def window_start(user_pool_id: str, username: str, period: int, today: datetime.date) -> datetime.date:
+    """The first day of the user's window that contains ``today``."""
+    offset = offset_days(user_pool_id, username, period)
+    k = ((today - EPOCH).days - offset) // period  # floor: right before the first start too
+    return EPOCH + datetime.timedelta(days=offset + k * period)
+
+
+def window(user_pool_id: str, username: str, period: int, today: datetime.date) -> str:
+    """``window_start`` as stored in state: ``YYYY-MM-DD`` (such strings order like the dates)."""
+    return window_start(user_pool_id, username, period, today).isoformat()
+
+
+def period(value: object) -> int | None:
+    """``rotate_after_days`` as a number of days, or None if it is not a whole number in range.
+
+    Numbers cross the provider protocol as doubles (a program's ``90`` arrives as ``90.0``), so
+    a whole float is accepted; a bool is not a number here, though Python says it is an int.
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    if isinstance(value, float) and not value.is_integer():
+        return None
+    days = int(value)
+    return days if MIN_DAYS <= days <= MAX_DAYS else None
+
+
+def checked_window(news: Mapping[str, Any], olds: Mapping[str, Any], today: datetime.date) -> object:
+    """The ``rotation_window`` Check stores for ``news``: ``YYYY-MM-DD``, an Unknown, or None.
+
+    None when no schedule is set (or it is invalid: Check reports that). Unknown during a
+    preview where the schedule, the pool or the username is not known yet: it is decided at
+    ``pulumi up``. The window never moves back for an unchanged schedule of the same user
+    (``olds`` are the stored inputs): a host whose clock is behind the last run's keeps the
+    stored window, so it neither rewrites state nor resets twice for one window.
+    """
+    raw, pool, user = (news.get(k) for k in (schema.ROTATE_AFTER_DAYS, schema.USER_POOL_ID, schema.USERNAME))
+    if raw is None:
+        return None
+    if any(is_unknown(v) for v in (raw, pool, user)):
+        return Unknown()  # type: ignore[no-untyped-call]  # pulumi leaves it untyped
+    days = period(raw)
+    if days is None or not isinstance(pool, str) or not isinstance(user, str):
+        return None
+    current = window(pool, user, days, today)
+    stored = olds.get(schema.ROTATION_WINDOW)
+    same_schedule = (olds.get(schema.USER_POOL_ID), olds.get(schema.USERNAME),
+                     period(olds.get(schema.ROTATE_AFTER_DAYS))) == (pool, user, days)
+    if same_schedule and isinstance(stored, str) and stored > current:
+        return stored
+    return current
