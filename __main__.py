@@ -89,9 +89,7 @@ def reset(name: str, user_pool_id: pulumi.Input[str], account: Account,
         username=account.username,
         client_metadata=account.client_metadata,
         rotation_trigger=account.rotation_trigger,
-        # rotateAfterDays is parsed and checked into account.rotate_after_days; the resource input
-        # arrives with the package's fleet-rotation change. TO WIRE (lead), uncomment:
-        # rotate_after_days=account.rotate_after_days,
+        rotate_after_days=account.rotate_after_days,  # None: no schedule, the key is not sent
         opts=pulumi.ResourceOptions(depends_on=depends_on),
     )
 

@@ -228,3 +228,16 @@ def test_bad_config_fails_before_anything_is_registered(run_stack: Callable[...,
 def test_test_accounts_without_a_password_fail_naming_the_key(run_stack: Callable[..., Run]) -> None:
     with pytest.raises(pulumi.RunError, match=r"Stack config testAccountPassword is missing"):
         run_stack({"testAccounts": [{"username": "qa-eve", "email": "qa-eve@example.com"}]})
+
+
+def test_rotate_after_days_reaches_each_reset_stack_wide_or_per_account(run_stack: Callable[..., Run]) -> None:
+    config = {**CONFIG, "rotateAfterDays": 90,
+              "accountOverrides": {"qa-bob": {"rotateAfterDays": 30}},
+              "existingPools": [{"userPoolId": "eu-west-1_AbC123xyz", "users": ["erin"]}]}
+    registered = resets(run_stack(config, secrets={"testAccountPassword": PASSWORD}))
+    assert {u: r.get("rotate_after_days") for u, r in registered.items()} == {
+        "qa-alice": 90, "qa-bob": 30, "carol": 90, "erin": 90}
+
+
+def test_without_rotate_after_days_no_reset_is_on_a_schedule(run: Run) -> None:
+    assert all(r.inputs.get("rotate_after_days") is None for r in run.all(RESET))
