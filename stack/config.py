@@ -135,13 +135,8 @@ def _add(r: Reader, accounts: dict[str, dict[str, Any]], key: str, username: str
 
 
 def _test_accounts(r: Reader, accounts: dict[str, dict[str, Any]]) -> None:
-    for i, entry in enumerate(r.structured(TEST_ACCOUNTS, list, [])):
-        key = f"{TEST_ACCOUNTS}[{i}]"
-        if not isinstance(entry, dict):
-            r.fail(key, f"must be a map with username and email but is a {kind(entry)}")
-            continue
-        for unknown in sorted(set(entry) - set(TEST_ACCOUNT_FIELDS)):
-            r.fail(f"{key}.{unknown}", f"is not a test-account field; use {', '.join(TEST_ACCOUNT_FIELDS)}")
+    for key, entry in r.maps(TEST_ACCOUNTS, TEST_ACCOUNT_FIELDS, "a map with username and email",
+                             "a test-account field"):
         username = r.username_in(f"{key}.username", entry.get("username"), "give every test account a username")
         email = r.text_in(f"{key}.email", entry.get("email"),
                           "give every test account an email address (Cognito marks it verified and "

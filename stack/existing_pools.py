@@ -35,13 +35,8 @@ class ExistingPool:
 def read_existing_pools(r: Reader, defaults: Defaults) -> tuple[ExistingPool, ...]:
     pools: list[ExistingPool] = []
     seen: dict[str, str] = {}
-    for i, entry in enumerate(r.structured(EXISTING_POOLS, list, [])):
-        key = f"{EXISTING_POOLS}[{i}]"
-        if not isinstance(entry, dict):
-            r.fail(key, f"must be a map with userPoolId and users but is a {kind(entry)}")
-            continue
-        for unknown in sorted(set(entry) - set(EXISTING_POOL_FIELDS)):
-            r.fail(f"{key}.{unknown}", f"is not an existing-pool field; use {', '.join(EXISTING_POOL_FIELDS)}")
+    for key, entry in r.maps(EXISTING_POOLS, EXISTING_POOL_FIELDS, "a map with userPoolId and users",
+                             "an existing-pool field"):
         pool_id = _pool_id(r, f"{key}.userPoolId", entry.get("userPoolId"))
         if pool_id is not None:
             if pool_id in seen:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -123,6 +123,19 @@ class Reader:
                            f"such as {SHAPE_EXAMPLES.get(key, 'the README shows')}")
             return default
         return parsed
+
+    def maps(self, key: str, fields: Sequence[str], shape: str, what: str) -> Iterator[tuple[str, dict[str, Any]]]:
+        """Each entry of the list at ``key`` that is a map, with its own key (``key[i]``); an entry
+        that is not a map (it must be ``shape``), or a field not in ``fields``, is recorded (a
+        field is "not ``what``")."""
+        for i, entry in enumerate(self.structured(key, list, [])):
+            at = f"{key}[{i}]"
+            if not isinstance(entry, dict):
+                self.fail(at, f"must be {shape} but is a {kind(entry)}")
+                continue
+            for unknown in sorted(set(entry) - set(fields)):
+                self.fail(f"{at}.{unknown}", f"is not {what}; use {', '.join(fields)}")
+            yield at, entry
 
     def text_in(self, key: str, value: Any, what: str) -> str | None:
         """A non-blank string at ``key`` inside an object value, or None after recording why not."""

@@ -11,13 +11,12 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.engine.harness import Engine
-from tests.engine.servers import ROOT, Moto, Pool, host_env, new_pool, start_host, start_moto
+from tests.engine.servers import ROOT, Moto, Pool, host_env, start_host
 
 FIXTURES = ROOT / "tests" / "fixtures"
 URN = "urn:pulumi:dev::other-project::pulumi-python:dynamic/cognito:CognitoPasswordReset::r"
@@ -38,21 +37,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
                     "--no-build-isolation", "--no-index", "--target", str(target), str(source)],
                    check=True, timeout=180, capture_output=True)
     return target
-
-
-@pytest.fixture(scope="module")
-def moto(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Moto]:
-    server = start_moto(tmp_path_factory.mktemp("moto"))
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
-@pytest.fixture
-def pool(moto: Moto) -> Pool:
-    moto.reset()
-    return new_pool(moto)
 
 
 def other_project(tmp_path: Path, own_package: str) -> Path:
