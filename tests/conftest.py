@@ -17,6 +17,8 @@ from pulumi.runtime import rpc
 from pulumi.runtime.mocks import MockMonitor
 
 from tests.api_calls import ApiCall, recorded
+from tests.engine.processes import still_running
+from tests.engine.servers import Moto, Pool, new_pool, start_moto
 
 # No test may reach a real AWS account: fake keys, and no instance metadata look-ups.
 os.environ.update({
@@ -130,3 +132,32 @@ def mocks() -> Iterator[Mocks]:
 def calls(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[ApiCall]]:
     """Every AWS call the provider's clients make in this test, in order."""
     yield from recorded(monkeypatch)
+
+
+# --- servers (engine, packaging and local-run tests) ------------------------------------------
+
+@pytest.fixture(scope="session", autouse=True)
+def _every_process_stopped() -> Iterator[None]:
+    """After every other fixture is torn down, no process a test started may still run."""
+    yield
+    left = still_running()
+    for process in left:
+        process.stop()
+    assert not left, f"processes left running by the tests: {[(p.name, p.pid) for p in left]}"
+
+
+@pytest.fixture(scope="session")
+def moto(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Moto]:
+    """One moto server for the session (its state is reset by ``pool``)."""
+    server = start_moto(tmp_path_factory.mktemp("moto"))
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def pool(moto: Moto) -> Pool:
+    """A fresh user pool in a freshly reset moto."""
+    moto.reset()
+    return new_pool(moto)

@@ -21,35 +21,7 @@ from . import clock_host
 from .faultproxy import FaultProxy, never
 from .harness import Engine, Goal, Stack, stack_config
 from .harness import declare as declare_goal
-from .processes import still_running
-from .servers import Host, Moto, Pool, host_env, new_pool, start_host, start_moto
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _every_process_stopped() -> Iterator[None]:
-    """After every other fixture is torn down, no process a test started may still run."""
-    yield
-    left = still_running()
-    for process in left:
-        process.stop()
-    assert not left, f"processes left running by the engine tests: {[(p.name, p.pid) for p in left]}"
-
-
-@pytest.fixture(scope="session")
-def moto(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Moto]:
-    """One moto server for the session (its state is reset by ``pool``)."""
-    server = start_moto(tmp_path_factory.mktemp("moto"))
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
-@pytest.fixture
-def pool(moto: Moto) -> Pool:
-    """A fresh user pool in a freshly reset moto."""
-    moto.reset()
-    return new_pool(moto)
+from .servers import Host, Moto, host_env, start_host
 
 
 @pytest.fixture
