@@ -8,7 +8,8 @@ One run, one moto server on 127.0.0.1, six measurements (see README, "Performanc
   5. registering 1,000 and 5,000 resources under mocks, against aws.cognito.User
   6. the provider host's resident memory over 5,000 resets
   7. the nightly run of 5,000 scheduled resources: Check + Diff of all, the ~56 due reset
-     (bench/nightly.py), against the minimal provider's Check + Diff
+     (bench/nightly.py), against the minimal provider's Check + Diff; then a refresh of
+     5,000 users through the real host at the default read rate (50/s: about 100 s)
 Paths 1-3 run in rotating order over several rounds on fresh moto state; medians are quoted.
 Prints a table and writes bench/results.json (not committed: numbers of one machine).
 """
@@ -53,6 +54,7 @@ def main() -> None:
     parser.add_argument("--memory-resets", type=int, default=5000, help="resets for the host memory figure")
     parser.add_argument("--register", type=int, nargs="*", default=[1000, 5000], help="resources to register")
     parser.add_argument("--nightly", type=int, default=5000, help="scheduled resources of the nightly run (0: skip)")
+    parser.add_argument("--refresh", type=int, default=5000, help="users refreshed at the read rate (0: skip)")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results.json")
     args = parser.parse_args()
 
@@ -118,6 +120,9 @@ def main() -> None:
         if args.nightly:
             results["nightly"] = nightly.nightly(moto, Path(tmp), env, args.nightly)
             print(nightly.describe(results["nightly"]), flush=True)
+        if args.refresh:
+            results["refresh"] = nightly.refresh(moto, Path(tmp), env, args.refresh)
+            print(nightly.describe_refresh(results["refresh"]), flush=True)
 
     results["register"] = []
     for n in args.register:

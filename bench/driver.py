@@ -88,6 +88,16 @@ class HostClient:
             id=name, urn=urn, olds=struct({**old_outputs, **provider}), news=checked,
             old_inputs=struct({**old_inputs, **provider}), type=TYPE, name=name))
 
+    def read(self, name: str, old_inputs: dict[str, Any], old_outputs: dict[str, Any]) -> str:
+        """What `pulumi refresh` (and `up --refresh`) does per resource: Read(id, stored outputs,
+        stored inputs). Returns the id the provider answered: empty if it dropped the resource."""
+        urn = f"urn:pulumi:bench::bench::{TYPE}::{name}"
+        provider = {"__provider": self._provider}
+        response = self._stub.Read(provider_pb2.ReadRequest(
+            id=name, urn=urn, properties=struct({**old_outputs, **provider}),
+            inputs=struct({**old_inputs, **provider}), type=TYPE, name=name))
+        return str(response.id)
+
     def reset_all(self, user_pool_id: str, usernames: Sequence[str], in_flight: int = IN_FLIGHT) -> None:
         with ThreadPoolExecutor(in_flight) as pool:
             for _ in pool.map(lambda u: self.reset(user_pool_id, u), usernames):

@@ -1,6 +1,6 @@
 """7. The nightly run of a scheduled fleet: what `pulumi up` costs over 5,000 existing resources.
 
-    .venv/bin/python -m bench.nightly [--n 5000]      (make bench runs it too)
+    .venv/bin/python -m bench.nightly [--n 5000] [--refresh 5000]      (make bench runs it too)
 
 5,000 CognitoPasswordReset with ``rotate_after_days=90`` whose state was written by last
 night's run (each ``rotation_window`` computed for yesterday). Tonight the engine checks and
@@ -12,6 +12,11 @@ background load: the provider's own CPU per resource is the difference (host + c
 
 Only the due users exist in moto: Check and Diff call no AWS API. "Today" is the host's UTC
 date and this process's; a run across 00:00 UTC would see a different set due.
+
+Then `pulumi refresh` of the same fleet, every user existing in moto: a Read (AdminGetUser) of
+each through the real provider host, 4 in flight, at the default read rate
+(cognito-password-reset:maxReadsPerSecond, 50/s). The limiter spaces the starts of the reads
+1/rate apart, so N reads take at least (N - 1)/rate seconds: about 100 s for 5,000.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ import os
 import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +36,7 @@ from pulumi.dynamic.dynamic import serialize_provider
 
 from cognito_password_reset import schedule
 from cognito_password_reset.provider import CognitoPasswordResetProvider
-from cognito_password_reset.ratelimit import CONFIG_KEY
+from cognito_password_reset.ratelimit import CONFIG_KEY, DEFAULT_READS_PER_SECOND
 
 from . import paths
 from .driver import IN_FLIGHT, HostClient, stack_config
@@ -70,18 +76,37 @@ def check_diff_all(driver: HostClient, pool: str, users: Sequence[str],
         return {user: checked for user, checked, changes in ex.map(one, users) if changes}
 
 
-def nightly(moto: Moto, tmp: Path, env: dict[str, str], n: int) -> dict[str, Any]:
+@dataclass
+class Fleet:
+    """``n`` scheduled resources as last night's run left them, and their pool in moto."""
+
+    admin: Any
+    pool: str
+    users: list[str]
+    today: datetime.date
+    state: dict[str, tuple[dict[str, Any], dict[str, Any]]]
+    due: list[str]
+    """The users whose window starts today, by the schedule's own function."""
+
+
+def fleet(moto: Moto, n: int, *, everyone: bool) -> Fleet:
+    """Fresh moto state with one pool; the due users ready to be reset and, with ``everyone``,
+    every other user of the fleet existing too (what a refresh reads)."""
     moto.reset()
     admin = paths.client(moto)
     pool = admin.create_user_pool(PoolName="bench")["UserPool"]["Id"]
     users = [f"user-{i:05d}" for i in range(n)]
     today = datetime.datetime.now(datetime.timezone.utc).date()
-    state = last_nights_state(pool, users, today)
-    expected_due = [u for u in users if schedule.window_start(pool, u, PERIOD, today) == today]
-    for user in expected_due:  # only these are reset; the others need no Cognito user
-        admin.admin_create_user(UserPoolId=pool, Username=user, MessageAction="SUPPRESS", UserAttributes=[
-            {"Name": "email", "Value": f"{user}@example.com"}, {"Name": "email_verified", "Value": "true"}])
-        admin.admin_set_user_password(UserPoolId=pool, Username=user, Password=paths.PASSWORD, Permanent=True)
+    due = [u for u in users if schedule.window_start(pool, u, PERIOD, today) == today]
+    paths.make_users(admin, pool, due)
+    if everyone:
+        paths.make_users(admin, pool, sorted(set(users) - set(due)), resettable=False)
+    return Fleet(admin, pool, users, today, last_nights_state(pool, users, today), due)
+
+
+def nightly(moto: Moto, tmp: Path, env: dict[str, str], n: int) -> dict[str, Any]:
+    f = fleet(moto, n, everyone=False)  # only the due users are reset; the others need no Cognito user
+    admin, pool, users, today, state, expected_due = f.admin, f.pool, f.users, f.today, f.state, f.due
 
     config = stack_config(moto.url, {CONFIG_KEY: "0"})
     with provider_host(tmp, "nightly-provider", env) as real, provider_host(tmp, "nightly-minimal", env) as minimal:
@@ -160,17 +185,55 @@ def describe(r: dict[str, Any]) -> str:
     ])
 
 
+def refresh(moto: Moto, tmp: Path, env: dict[str, str], n: int) -> dict[str, Any]:
+    """`pulumi refresh` of the same fleet, all ``n`` users existing: Read of each through the real
+    provider host (4 in flight), reads at their default rate (the key unset), resets unlimited."""
+    f = fleet(moto, n, everyone=True)
+    rate = DEFAULT_READS_PER_SECOND
+    with provider_host(tmp, "refresh-provider", env) as host:
+        driver = HostClient(host.port, serialize_provider(CognitoPasswordResetProvider()))
+        driver.configure(stack_config(moto.url, {CONFIG_KEY: "0"}))
+        for user in f.users[:4]:  # first calls: unpickle and configure the provider, build the client
+            driver.read(user, *f.state[user])
+        pids = {"host": host.pid, "caller": os.getpid(), "moto": moto.pid}
+        before = {role: cpu_seconds(pid) for role, pid in pids.items()}
+        t0 = time.perf_counter()
+        with ThreadPoolExecutor(IN_FLIGHT) as ex:
+            ids = list(ex.map(lambda u: driver.read(u, *f.state[u]), f.users))
+        wall = time.perf_counter() - t0
+        cpu = {role: cpu_seconds(pid) - before[role] for role, pid in pids.items()}
+        driver.close()
+    floor = (n - 1) / rate  # the limiter spaces the starts of n reads 1/rate apart
+    return {
+        "n": n, "read_rate_per_s": rate, "wall_s": wall, "floor_s": floor, "held_to_rate": wall >= floor,
+        "reads_per_s": n / wall, "kept": sum(1 for i in ids if i),
+        "cpu_ms_per_read": {role: 1000 * c / n for role, c in cpu.items()},
+    }
+
+
+def describe_refresh(r: dict[str, Any]) -> str:
+    c = r["cpu_ms_per_read"]
+    return (f"7 refresh of {r['n']} at the default read rate ({r['read_rate_per_s']:g}/s): {r['wall_s']:.1f} s "
+            f"(floor {r['floor_s']:.2f} s, held to the rate: {r['held_to_rate']}), {r['reads_per_s']:.2f} reads/s, "
+            f"{r['kept']} kept; CPU per read {c['host']:.2f} ms host, {c['caller']:.2f} ms caller, "
+            f"{c['moto']:.2f} ms moto")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--n", type=int, default=5000)
+    parser.add_argument("--refresh", type=int, default=5000, help="users of the refresh at the read rate (0: skip)")
     parser.add_argument("--out", type=Path, default=None, help="write the result as JSON here")
     args = parser.parse_args()
     from .bench import host_env
 
     with scratch_dir() as tmp, moto_server(Path(tmp)) as moto:
         result = nightly(moto, Path(tmp), host_env(), args.n)
+        print(describe(result), flush=True)
+        if args.refresh:
+            result["refresh"] = refresh(moto, Path(tmp), host_env(), args.refresh)
+            print(describe_refresh(result["refresh"]))
     result["cpu_count"] = os.cpu_count()
-    print(describe(result))
     if args.out:
         args.out.write_text(json.dumps(result, indent=2) + "\n")
         print(f"wrote {args.out.relative_to(ROOT) if args.out.is_relative_to(ROOT) else args.out}")

@@ -37,21 +37,26 @@ def client(moto: Moto) -> Any:
         config=Config(retries={"mode": "standard", "total_max_attempts": 10}))
 
 
+def make_users(admin: Any, pool: str, names: Sequence[str], *, resettable: bool = True) -> list[str]:
+    """Create ``names`` in ``pool``, 4 at a time. Resettable users are CONFIRMED with a verified
+    email (what AdminResetUserPassword needs); the others only exist (enough for AdminGetUser)."""
+    def make(name: str) -> str:
+        admin.admin_create_user(UserPoolId=pool, Username=name, MessageAction="SUPPRESS", UserAttributes=[
+            {"Name": "email", "Value": f"{name}@example.com"}, {"Name": "email_verified", "Value": "true"}])
+        if resettable:
+            admin.admin_set_user_password(UserPoolId=pool, Username=name, Password=PASSWORD, Permanent=True)
+        return name
+
+    with ThreadPoolExecutor(IN_FLIGHT) as ex:
+        return list(ex.map(make, names))
+
+
 def fresh_users(moto: Moto, n: int, prefix: str = "user") -> tuple[str, list[str]]:
     """Reset moto's state, then make one pool with ``n`` users ready to be reset."""
     moto.reset()
     admin = client(moto)
     pool = admin.create_user_pool(PoolName="bench")["UserPool"]["Id"]
-
-    def make(name: str) -> str:
-        admin.admin_create_user(UserPoolId=pool, Username=name, MessageAction="SUPPRESS", UserAttributes=[
-            {"Name": "email", "Value": f"{name}@example.com"}, {"Name": "email_verified", "Value": "true"}])
-        admin.admin_set_user_password(UserPoolId=pool, Username=name, Password=PASSWORD, Permanent=True)
-        return name
-
-    with ThreadPoolExecutor(IN_FLIGHT) as ex:
-        names = list(ex.map(make, [f"{prefix}{i:05d}" for i in range(n)]))
-    return pool, names
+    return pool, make_users(admin, pool, [f"{prefix}{i:05d}" for i in range(n)])
 
 
 @dataclass

@@ -98,6 +98,10 @@ def evaluate(results: dict[str, Any]) -> dict[str, Any]:
     if "nightly" in results:
         targets.append({"target": "nightly run: provider's own CPU per resource (Check + Diff) over the minimal "
                                   "provider, ms", "value": results["nightly"]["own_cpu_ms_per_resource"], "limit": 0.3})
+    if "refresh" in results:
+        r = results["refresh"]
+        targets.append({"target": f"refresh of {r['n']}: held to {r['read_rate_per_s']:g} reads/s, wall s",
+                        "value": r["wall_s"], "minimum": r["floor_s"]})
     for t in targets:
         t["met"] = t["value"] >= t["minimum"] if "minimum" in t else t["value"] <= t["limit"]
     s["targets"] = targets
@@ -150,6 +154,10 @@ def table(results: dict[str, Any]) -> str:
         from .nightly import describe
 
         lines.append(describe(results["nightly"]))
+    if "refresh" in results:
+        from .nightly import describe_refresh
+
+        lines.append(describe_refresh(results["refresh"]))
     lines.append("")
     for t in s["targets"]:
         bound = f">= {t['minimum']:g}" if "minimum" in t else f"<= {t['limit']:g}"
