@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import boto3
+import botocore.exceptions as bx
 import pytest
 from botocore.exceptions import ClientError
 from botocore.stub import Stubber
@@ -165,6 +166,7 @@ def test_no_credentials() -> None:
 def test_unknown_profile() -> None:
     text = failure(Cognito(AwsSettings(profile="nope")).reset_password, POOL, "alice", None)
     assert "the AWS profile" in text and "does not exist" in text
+    assert "(The config profile (nope) could not be found); check the profile name." in text
 
 
 def test_unreachable_endpoint(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -264,3 +266,69 @@ def test_a_mid_length_value_is_masked_where_it_stands_as_a_word() -> None:
     call = Call(cognito_errors.RESET, POOL, "alice", ("4821", "s3cret7"))
     assert call.masked("PIN 4821 rejected for s3cret7.") == "PIN *** rejected for ***."
     assert call.masked("request 48215 and as3cret7x") == "request 48215 and as3cret7x"
+
+
+def test_a_value_inside_a_longer_one_never_leaves_a_piece_of_the_longer_visible() -> None:
+    # Longest first: masking "secret-value" first would leave "a-***-xyz", a piece of the other value.
+    call = Call(cognito_errors.RESET, POOL, "alice", ("secret-value", "a-secret-value-xyz"))
+    assert call.masked("echo a-secret-value-xyz and secret-value") == "echo *** and ***"
+
+
+def test_a_value_of_eight_characters_is_masked_even_inside_a_word() -> None:
+    assert cognito_errors.SHORT_SECRET == 8
+    call = Call(cognito_errors.RESET, POOL, "alice", ("s3cret78",))
+    assert call.masked("echo xs3cret78y") == "echo x***y"
+
+
+# --- whole sentences: the diagnosis and its fix are what the user acts on ------------------------
+
+SUBJECT = f"CognitoPasswordReset could not reset the password of user 'alice' in user pool '{POOL}': "
+
+
+@pytest.mark.parametrize(("code", "message", "status", "sentence"), [
+    ("UserNotFoundException", "User does not exist.", 400,
+     "no such user exists in the pool (usernames are case-sensitive); check username, or remove this resource "
+     "if the user was deleted."),
+    ("ResourceNotFoundException", "User pool does not exist.", 400,
+     "the user pool does not exist in this account and region; check user_pool_id and that the credentials "
+     "belong to the pool's account."),
+    ("NotAuthorizedException", "User is disabled.", 400,
+     "the user is disabled; enable it (aws cognito-idp admin-enable-user) and run pulumi up again."),
+    ("NotAuthorizedException", "User password cannot be reset in the current state.", 400,
+     "the user is still in FORCE_CHANGE_PASSWORD (created by an admin, never signed in) or UNCONFIRMED, and "
+     "Cognito cannot reset a password from that state; re-send the invitation instead (admin-create-user with "
+     "MessageAction=RESEND), or set reset_on_create to false until the user has signed in."),
+    ("InvalidParameterException", "Cannot reset password for the user as there is no registered/verified email "
+                                  "or phone_number", 400,
+     "the user has no verified email address or phone number to send the code to; verify one "
+     "(admin-update-user-attributes with email_verified=true) and run pulumi up again."),
+    # AWS's own trailing full stop is dropped, so the quote does not end the sentence early.
+    ("LimitExceededException", "Attempt limit exceeded, please try after some time.", 400,
+     "Cognito's attempt limit for this user was exceeded (Attempt limit exceeded, please try after some time); "
+     "wait a few minutes and run pulumi up again."),
+    # Any 5xx is Cognito's failure, whatever its code.
+    ("ServiceUnavailableException", "try later", 500,
+     "Cognito failed with an internal error (ServiceUnavailableException) on all 10 attempts; run pulumi up again."),
+    ("ServiceUnavailableException", "try later", 503,
+     "Cognito failed with an internal error (ServiceUnavailableException) on all 10 attempts; run pulumi up again."),
+])
+def test_the_whole_sentence_for_each_answer(stubbed: Stubber, code: str, message: str, status: int,
+                                            sentence: str) -> None:
+    assert _sentence(stubbed, code, message, status, None) == SUBJECT + sentence
+
+
+CALL = Call(cognito_errors.RESET, POOL, "alice", (LONG_CANARY,))
+
+
+@pytest.mark.parametrize(("error", "sentence"), [
+    (bx.SSOTokenLoadError(error_msg="expired"),
+     "the AWS credentials could not be loaded or have expired; refresh them (for SSO: aws sso login)."),
+    (bx.HTTPClientError(error="connection reset"),
+     "could not reach the Cognito endpoint after retries (HTTPClientError); check the network, and aws:endpoints "
+     "(cognitoidp) or AWS_ENDPOINT_URL if a local endpoint is meant."),
+    (bx.DataNotFoundError(data_path=f"models/{LONG_CANARY}"),
+     "botocore failed (DataNotFoundError: Unable to load data for: models/***)."),
+    (ValueError(LONG_CANARY), "unexpected ValueError."),
+])
+def test_the_whole_sentence_for_each_failure_before_an_answer(error: Exception, sentence: str) -> None:
+    assert str(cognito_errors.translate(error, CALL)) == SUBJECT + sentence

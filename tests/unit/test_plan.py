@@ -69,6 +69,10 @@ def test_equivalent_values_plan_nothing(old: dict[str, Any], new: dict[str, Any]
 def test_changed_lists_every_difference_in_schema_order() -> None:
     p = plan.plan(OLD, news(rotation_trigger="x", client_metadata={"a": "b"}, __provider="P2"))
     assert p.changed == ("rotation_trigger", "client_metadata", "__provider")
+    # A replacement lists every difference too, the replacing keys first; no change lists none.
+    p = plan.plan(OLD, news(username="bob", rotation_trigger="x"))
+    assert (p.changed, p.replaces) == (("username", "rotation_trigger"), ("username",))
+    assert plan.plan(OLD, news()).changed == ()
 
 
 def test_outputs_have_every_key_even_unset_ones() -> None:

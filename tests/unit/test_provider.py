@@ -6,8 +6,13 @@ tested at the call (the recorded request) rather than in a message.
 
 from __future__ import annotations
 
+import datetime
 import re
+import time
+from collections.abc import Iterator
 from typing import Any
+
+import pytest
 
 from cognito_password_reset import plan, schema
 from cognito_password_reset.provider import CognitoPasswordResetProvider
@@ -47,6 +52,26 @@ def test_create_resets_once_with_client_metadata(provider: CognitoPasswordResetP
                                  "reset_on_create")} == {
         "user_pool_id": pool.id, "username": "alice", "client_metadata": META, "rotation_trigger": "t1",
         "reset_on_create": True}
+
+
+@pytest.fixture
+def far_from_utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The host's local time zone is UTC+14 (Kiribati), so local time and UTC are on different days."""
+    monkeypatch.setenv("TZ", "Etc/GMT-14")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.mark.usefixtures("far_from_utc")
+def test_reset_at_is_utc_whatever_the_hosts_time_zone(provider: CognitoPasswordResetProvider, pool: Pool) -> None:
+    pool.user("alice")
+    before = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+    outs = provider.create(inputs(pool, "alice")).outs or {}
+    after = datetime.datetime.now(datetime.timezone.utc)
+    reset_at = datetime.datetime.strptime(outs["reset_at"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=datetime.timezone.utc)
+    assert before <= reset_at <= after
 
 
 def test_create_without_metadata_sends_none(provider: CognitoPasswordResetProvider, pool: Pool,

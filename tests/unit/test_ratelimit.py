@@ -127,6 +127,14 @@ def test_each_target_has_its_own_limiter_and_zero_means_no_limit() -> None:
     assert limiters.acquire("us-east-1", 10) == pytest.approx(0.3)
 
 
+def test_a_targets_limiter_takes_a_new_rate_from_the_next_call() -> None:
+    clock = FakeClock(advance_on_sleep=False)
+    limiters = ratelimit.RateLimiters(clock=clock, sleep=clock.sleep)
+    assert [limiters.acquire("us-east-1", 10) for _ in range(2)] == pytest.approx([0, 0.1])
+    # The slot already taken keeps its spacing; the one after it is spaced at the new rate.
+    assert [limiters.acquire("us-east-1", 2) for _ in range(2)] == pytest.approx([0.2, 0.7])
+
+
 RATE_KEYS = [(ratelimit.CONFIG_KEY, 30.0, "resets"), (ratelimit.READS_CONFIG_KEY, 50.0, "reads")]
 
 
@@ -153,10 +161,14 @@ def test_a_bad_config_value_is_refused_naming_the_key_and_the_range(key: str, de
         f"from 0.01 to 1000 (the default is {default:g}); got {value!r}")
 
 
-@pytest.mark.parametrize("key", [ratelimit.CONFIG_KEY, ratelimit.READS_CONFIG_KEY])
-def test_a_bad_rate_fails_configure_so_preview_reports_it(key: str) -> None:
-    with pytest.raises(ConfigError, match=f"stack config {key} must be"):
+@pytest.mark.parametrize(("key", "default", "what"), RATE_KEYS)
+def test_a_bad_rate_fails_configure_so_preview_reports_it(key: str, default: float, what: str) -> None:
+    with pytest.raises(ConfigError) as raised:
         configured("p", {key: "1e-300"})
+    # The whole sentence, as configure says it: each key names its own calls and default.
+    assert str(raised.value) == (
+        f"CognitoPasswordReset: stack config {key} must be 0 (no limit) or a number of {what} per second "
+        f"from 0.01 to 1000 (the default is {default:g}); got '1e-300'")
 
 
 def configured(project: str, raw: dict[str, Any]) -> CognitoPasswordResetProvider:

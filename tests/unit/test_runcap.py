@@ -126,7 +126,9 @@ def test_check_of_an_existing_resource_counts_nothing(capped: CognitoPasswordRes
 def test_an_unknown_user_counts_at_every_check(capped: CognitoPasswordResetProvider) -> None:
     capped.check({}, new(Unknown()))
     capped.check({}, new(Unknown()))
-    with pytest.raises(ResetCapReached, match="a user whose pool or username is not known yet"):
+    with pytest.raises(ResetCapReached,
+                       match=r"^CognitoPasswordReset: resetting a user whose pool or username is not known yet "
+                             r"would make 3 resets in this run"):
         capped.check({}, new(Unknown()))
 
 
@@ -141,6 +143,15 @@ def test_diff_counts_planned_resets_once_per_user(capped: CognitoPasswordResetPr
         capped.diff(f"{POOL}/bob", {**old, "username": "bob"}, new(Unknown(), rotation_trigger="t1"))
     with pytest.raises(ResetCapReached, match=f"{POOL}/carol would make 3"):
         capped.diff(f"{POOL}/carol", {**old, "username": "carol"}, new("carol", rotation_trigger="t2"))
+
+
+def test_replacements_to_unknown_users_count_once_per_resource(capped: CognitoPasswordResetProvider) -> None:
+    # Two resources whose new usernames are not known yet are two resets, not one.
+    old = {**new("bob", rotation_trigger="t1"), "reset_on_create": True}
+    capped.diff(f"{POOL}/bob", old, new(Unknown(), rotation_trigger="t1"))
+    capped.diff(f"{POOL}/dave", {**old, "username": "dave"}, new(Unknown(), rotation_trigger="t1"))
+    with pytest.raises(ResetCapReached, match="would make 3 resets"):
+        capped.diff(f"{POOL}/erin", {**old, "username": "erin"}, new(Unknown(), rotation_trigger="t1"))
 
 
 def test_create_and_update_past_the_cap_call_nothing(capped: CognitoPasswordResetProvider, pool: Pool,

@@ -95,8 +95,11 @@ def test_an_unknown_input_makes_the_window_unknown(key: str) -> None:
     assert isinstance(schedule.checked_window({**NEWS, key: Unknown()}, {}, TODAY), Unknown)
 
 
-def test_an_invalid_schedule_has_no_window() -> None:
-    assert schedule.checked_window({**NEWS, "rotate_after_days": 0}, {}, TODAY) is None
+@pytest.mark.parametrize("changes", [
+    {"rotate_after_days": 0}, {"username": None}, {"username": 42}, {"user_pool_id": None}, {"user_pool_id": 42},
+])
+def test_an_invalid_schedule_or_user_has_no_window(changes: dict[str, Any]) -> None:
+    assert schedule.checked_window({**NEWS, **changes}, {}, TODAY) is None
 
 
 def test_the_window_never_moves_back_for_the_same_schedule() -> None:

@@ -33,6 +33,7 @@ def problems(**changes: Any) -> list[validation.Problem]:
     ({"username": ["alice"]}, "username", "must be a string"),
     ({"client_metadata": "reason=rotation"}, "client_metadata", "must be a map"),
     ({"client_metadata": ["a"]}, "client_metadata", "must be a map"),
+    ({"client_metadata": {1: "x"}}, "client_metadata", "key 1 must be a string"),
     ({"client_metadata": {"n": 1}}, "client_metadata", "must be a string"),
     ({"client_metadata": {"flag": True}}, "client_metadata", "must be a string"),
     ({"client_metadata": {"nested": {"a": "b"}}}, "client_metadata", "must be a string"),
@@ -55,6 +56,40 @@ def test_bad_input_names_the_property(changes: dict[str, Any], prop: str, phrase
     reason = found[0].reason
     assert reason.startswith(f"CognitoPasswordReset: {prop} ")
     assert phrase in reason
+
+
+# One row per kind of sentence: the whole sentence, since its fix is what the user acts on.
+@pytest.mark.parametrize(("changes", "sentence"), [
+    ({"user_pool_id": None}, "user_pool_id is required; pass the pool's id, such as 'us-east-1_AbCdEf123' "
+                             "(the id output of aws.cognito.UserPool)."),
+    ({"username": 42}, "username must be a string but is a int; pass the user's Cognito username "
+                       "(no spaces, 1 to 128 characters)."),
+    ({"client_metadata": ["a"]}, "client_metadata must be a map of strings to strings but is a list; "
+                                 'pass a dict such as {"reason": "rotation"}.'),
+    ({"client_metadata": {"n": 1}}, "client_metadata value of key 'n' must be a string but is a int; "
+                                    "convert it with str() or quote it in config."),
+    ({"client_metadata": {"k" * 50: "v" * 131073}},
+     f"client_metadata value of key {repr('k' * 50)[:40]} must be at most 131072 characters long but is 131073; "
+     "shorten it."),
+    ({"rotation_trigger": 2026}, "rotation_trigger must be a string but is a int; pass a string such as a date "
+                                 "('2026-11-27') or a ticket id."),
+    ({"reset_on_create": "yes"}, "reset_on_create must be true or false but is a str; pass a bool (False adopts "
+                                 "the user without resetting it)."),
+    ({"rotate_after_days": "90"}, "rotate_after_days must be a whole number of days from 1 to 3650 but is a str; "
+                                  "pass the rotation period in days, such as 90, or leave it out for no schedule."),
+])
+def test_each_sentence_says_what_is_wrong_and_the_fix(changes: dict[str, Any], sentence: str) -> None:
+    assert [p.reason for p in problems(**changes)] == [f"CognitoPasswordReset: {sentence}"]
+
+
+def test_every_bad_metadata_entry_is_reported_past_unknown_and_bad_ones() -> None:
+    found = problems(client_metadata={"a": Unknown(), 1: "x", "b": 2, "c": "x" * 131073, "d": 3})
+    assert [p.reason.split(" must ")[0] for p in found] == [
+        "CognitoPasswordReset: client_metadata key 1",
+        "CognitoPasswordReset: client_metadata value of key 'b'",
+        "CognitoPasswordReset: client_metadata value of key 'c'",
+        "CognitoPasswordReset: client_metadata value of key 'd'",
+    ]
 
 
 @pytest.mark.parametrize("changes", [
