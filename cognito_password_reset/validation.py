@@ -92,6 +92,15 @@ def rules() -> Rules:
     )
 
 
+_KINDS = {dict: "a map", list: "a list", tuple: "a list", bool: "a boolean", int: "a number", float: "a number",
+          str: "a string"}
+
+
+def _kind(value: Any) -> str:
+    """What ``value`` is, as a program's author would name it ("a number", not "a int")."""
+    return _KINDS.get(type(value), f"a {type(value).__name__}")
+
+
 def _say(prop: str, what: str) -> Problem:
     return Problem(prop, f"{schema.RESOURCE_TYPE}: {prop} {what}.")
 
@@ -103,7 +112,7 @@ def _check_required_string(props: Mapping[str, Any], prop: str, rule: StringRule
     if value is None:
         return [_say(prop, f"is required; {fix}")]
     if not isinstance(value, str):
-        return [_say(prop, f"must be a string but is a {type(value).__name__}; {fix}")]
+        return [_say(prop, f"must be a string but is {_kind(value)}; {fix}")]
     wrong = rule.violation(value)
     return [_say(prop, f"{wrong}; {fix}")] if wrong else []
 
@@ -113,7 +122,7 @@ def _check_metadata(value: Any) -> list[Problem]:
     if value is None or is_unknown(value):
         return []
     if not isinstance(value, Mapping):
-        return [_say(prop, f"must be a map of strings to strings but is a {type(value).__name__}; "
+        return [_say(prop, f"must be a map of strings to strings but is {_kind(value)}; "
                            "pass a dict such as {\"reason\": \"rotation\"}")]
     problems: list[Problem] = []
     r = rules()
@@ -123,14 +132,14 @@ def _check_metadata(value: Any) -> list[Problem]:
         # Keys are names such as "reason"; values may be secret and are never quoted.
         shown = repr(key)[:40]
         if not isinstance(key, str):
-            problems.append(_say(prop, f"key {shown} must be a string"))
+            problems.append(_say(prop, f"key {shown} must be a string but is {_kind(key)}; quote it"))
             continue
         wrong = r.metadata_key.violation(key)
         if wrong:
             problems.append(_say(prop, f"key {shown} {wrong}; use a shorter key"))
         if not isinstance(item, str):
-            problems.append(_say(prop, f"value of key {shown} must be a string but is a "
-                                       f"{type(item).__name__}; convert it with str() or quote it in config"))
+            problems.append(_say(prop, f"value of key {shown} must be a string but is {_kind(item)}; "
+                                       "convert it with str() or quote it in config"))
             continue
         wrong = r.metadata_value.violation(item)
         if wrong:
@@ -142,14 +151,14 @@ def _check_optional(props: Mapping[str, Any], prop: str, kind: type, kind_name: 
     value = props.get(prop)
     if value is None or is_unknown(value) or isinstance(value, kind):
         return []
-    return [_say(prop, f"must be {kind_name} but is a {type(value).__name__}; {fix}")]
+    return [_say(prop, f"must be {kind_name} but is {_kind(value)}; {fix}")]
 
 
 def _check_period(value: Any) -> list[Problem]:
     if value is None or is_unknown(value) or schedule.period(value) is not None:
         return []
     numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
-    shown = repr(value) if numeric else f"a {type(value).__name__}"
+    shown = repr(value) if numeric else _kind(value)
     return [_say(schema.ROTATE_AFTER_DAYS,
                  f"must be a whole number of days from {schedule.MIN_DAYS} to {schedule.MAX_DAYS} but is {shown}; "
                  "pass the rotation period in days, such as 90, or leave it out for no schedule")]

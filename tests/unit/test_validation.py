@@ -47,8 +47,8 @@ def problems(**changes: Any) -> list[validation.Problem]:
     ({"rotate_after_days": 3651}, "rotate_after_days", "from 1 to 3650 but is 3651"),
     ({"rotate_after_days": -90}, "rotate_after_days", "whole number of days"),
     ({"rotate_after_days": 1.5}, "rotate_after_days", "but is 1.5"),
-    ({"rotate_after_days": True}, "rotate_after_days", "but is a bool"),
-    ({"rotate_after_days": "90"}, "rotate_after_days", "but is a str"),
+    ({"rotate_after_days": True}, "rotate_after_days", "but is a boolean"),
+    ({"rotate_after_days": "90"}, "rotate_after_days", "but is a string"),
 ])
 def test_bad_input_names_the_property(changes: dict[str, Any], prop: str, phrase: str) -> None:
     found = problems(**changes)
@@ -62,20 +62,21 @@ def test_bad_input_names_the_property(changes: dict[str, Any], prop: str, phrase
 @pytest.mark.parametrize(("changes", "sentence"), [
     ({"user_pool_id": None}, "user_pool_id is required; pass the pool's id, such as 'us-east-1_AbCdEf123' "
                              "(the id output of aws.cognito.UserPool)."),
-    ({"username": 42}, "username must be a string but is a int; pass the user's Cognito username "
+    ({"username": 42}, "username must be a string but is a number; pass the user's Cognito username "
                        "(no spaces, 1 to 128 characters)."),
     ({"client_metadata": ["a"]}, "client_metadata must be a map of strings to strings but is a list; "
                                  'pass a dict such as {"reason": "rotation"}.'),
-    ({"client_metadata": {"n": 1}}, "client_metadata value of key 'n' must be a string but is a int; "
+    ({"client_metadata": {"n": 1}}, "client_metadata value of key 'n' must be a string but is a number; "
                                     "convert it with str() or quote it in config."),
+    ({"client_metadata": {1: "x"}}, "client_metadata key 1 must be a string but is a number; quote it."),
     ({"client_metadata": {"k" * 50: "v" * 131073}},
      f"client_metadata value of key {repr('k' * 50)[:40]} must be at most 131072 characters long but is 131073; "
      "shorten it."),
-    ({"rotation_trigger": 2026}, "rotation_trigger must be a string but is a int; pass a string such as a date "
+    ({"rotation_trigger": 2026}, "rotation_trigger must be a string but is a number; pass a string such as a date "
                                  "('2026-11-27') or a ticket id."),
-    ({"reset_on_create": "yes"}, "reset_on_create must be true or false but is a str; pass a bool (False adopts "
+    ({"reset_on_create": "yes"}, "reset_on_create must be true or false but is a string; pass a bool (False adopts "
                                  "the user without resetting it)."),
-    ({"rotate_after_days": "90"}, "rotate_after_days must be a whole number of days from 1 to 3650 but is a str; "
+    ({"rotate_after_days": "90"}, "rotate_after_days must be a whole number of days from 1 to 3650 but is a string; "
                                   "pass the rotation period in days, such as 90, or leave it out for no schedule."),
 ])
 def test_each_sentence_says_what_is_wrong_and_the_fix(changes: dict[str, Any], sentence: str) -> None:
