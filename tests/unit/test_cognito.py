@@ -196,7 +196,7 @@ def test_callers_waiting_for_the_lock_take_the_client_built_meanwhile(monkeypatc
 
     def build(target: Target) -> object:
         with seen:  # hold the lock until every caller has missed the cache and waits for it
-            assert seen.wait_for(lambda: len(looked) == callers, timeout=30)
+            assert seen.wait_for(lambda: len(looked) == callers, timeout=10)
         built.append(target)
         return object()
 
