@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import threading
+from collections.abc import Hashable
 from typing import Any
 
 import pytest
 
-from cognito_password_reset import cognito
-from cognito_password_reset.cognito import AwsSettings, ClientCache, Target
+from cognito_password_reset import cognito, ratelimit
+from cognito_password_reset.cognito import AwsSettings, ClientCache, Cognito, Target
+from cognito_password_reset.cognito_errors import READ, RESET
 from cognito_password_reset.errors import ConfigError
 
 
@@ -37,9 +40,23 @@ def test_endpoint_from_pulumi_aws_endpoints_config(endpoints: Any, expected: str
     assert settings({"aws:endpoints": endpoints}).endpoint_url == expected
 
 
+@pytest.mark.parametrize(("endpoints", "sts"), [
+    ('[{"cognitoidp": "http://cog", "sts": "http://sts"}]', "http://sts"),
+    ('[{"sts": "http://sts"}, {"cognitoidp": "http://cog"}]', "http://sts"),
+    ('{"cognitoidp": "http://cog", "sts": "http://sts"}', "http://sts"),
+    ('[{"cognitoidp": "http://cog"}]', None),
+])
+def test_sts_endpoint_from_the_same_endpoints_config(endpoints: str, sts: str | None) -> None:
+    s = settings({"aws:endpoints": endpoints})
+    assert (s.endpoint_url, s.sts_endpoint_url) == ("http://cog", sts)
+
+
 def test_bad_endpoints_config_names_the_key() -> None:
-    with pytest.raises(ConfigError, match="aws:endpoints"):
+    with pytest.raises(ConfigError, match="aws:endpoints") as raised:
         settings({"aws:endpoints": "[{cognitoidp: "})
+    assert str(raised.value) == (
+        "CognitoPasswordReset: stack config aws:endpoints is not valid JSON/YAML; set it as a list of maps, "
+        "for example [{cognitoidp: 'http://127.0.0.1:5000'}]")
 
 
 def test_profile_and_static_keys_from_config_and_kept_out_of_repr() -> None:
@@ -51,6 +68,8 @@ def test_profile_and_static_keys_from_config_and_kept_out_of_repr() -> None:
 
 def test_empty_config_leaves_everything_to_boto3() -> None:
     assert settings({}) == AwsSettings()
+    # An empty value (`pulumi config set aws:profile ""`) is unset, never a profile named "".
+    assert settings({"aws:profile": "", "aws:accessKey": "", "aws:secretKey": "", "aws:token": ""}) == AwsSettings()
 
 
 def test_endpoint_from_botocore_environment_when_config_has_none(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -72,10 +91,30 @@ def test_static_keys_from_config_are_used() -> None:
     assert (credentials.access_key, credentials.secret_key) == ("AKIAX", "S")
 
 
+def test_a_session_token_from_config_is_used_with_the_keys() -> None:
+    # Temporary keys (aws:token) are useless without their token: AWS refuses the pair alone.
+    client = cognito._new_client(Target("us-east-1", AwsSettings(access_key="ASIAX", secret_key="S", token="T")))
+    credentials = client._request_signer._credentials
+    assert (credentials.access_key, credentials.secret_key, credentials.token) == ("ASIAX", "S", "T")
+
+
+def test_calls_name_the_provider_in_the_user_agent() -> None:
+    # So an operator can pick the provider's resets out of CloudTrail's userAgent field.
+    from moto import mock_aws
+
+    agents: list[str] = []
+    with mock_aws():
+        client = cognito._new_client(Target("us-east-1", AwsSettings()))
+        client.meta.events.register("before-sign", lambda request, **_: agents.append(request.headers["User-Agent"]))
+        client.list_user_pools(MaxResults=1)
+    assert len(agents) == 1 and " cognito-password-reset" in str(agents[0])
+
+
 @pytest.mark.parametrize(("env", "mode", "attempts"), [
     ({}, "standard", cognito.DEFAULT_MAX_ATTEMPTS),
     ({"AWS_RETRY_MODE": "adaptive"}, "adaptive", cognito.DEFAULT_MAX_ATTEMPTS),
     ({"AWS_MAX_ATTEMPTS": "2"}, "standard", 2),
+    ({"AWS_RETRY_MODE": "legacy", "AWS_MAX_ATTEMPTS": "1"}, "legacy", 1),
 ])
 def test_retry_mode_is_explicit_and_environment_wins(monkeypatch: pytest.MonkeyPatch, env: dict[str, str],
                                                      mode: str, attempts: int) -> None:
@@ -138,3 +177,79 @@ def test_the_reset_rate_is_not_part_of_a_target(monkeypatch: pytest.MonkeyPatch)
     cache = ClientCache()
     slow, fast = AwsSettings(max_resets_per_second=1), AwsSettings(max_resets_per_second=30)
     assert cache.get(Target("us-east-1", slow)) is cache.get(Target("us-east-1", fast))
+
+
+def test_callers_waiting_for_the_lock_take_the_client_built_meanwhile(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Every caller misses the cache before the first client exists; only the first may build.
+    callers = 6
+    seen = threading.Condition()
+    looked: set[int] = set()
+
+    class Clients(dict[Target, Any]):
+        def get(self, key: Target, default: Any = None) -> Any:
+            with seen:
+                looked.add(threading.get_ident())
+                seen.notify_all()
+            return super().get(key, default)
+
+    built: list[Target] = []
+
+    def build(target: Target) -> object:
+        with seen:  # hold the lock until every caller has missed the cache and waits for it
+            assert seen.wait_for(lambda: len(looked) == callers, timeout=10)
+        built.append(target)
+        return object()
+
+    monkeypatch.setattr(cognito, "_new_client", build)
+    cache = ClientCache()
+    cache._clients = Clients()
+    target = Target("us-east-1", AwsSettings())
+    got: list[object] = []
+    threads = [threading.Thread(target=lambda: got.append(cache.get(target))) for _ in range(callers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert built == [target] and len(got) == callers and len({id(c) for c in got}) == 1
+
+
+def test_a_pool_is_called_in_its_own_region_whatever_the_default_region() -> None:
+    import boto3
+    from moto import mock_aws
+
+    from tests.cognito_pool import new_pool
+
+    assert os.environ["AWS_DEFAULT_REGION"] == "us-east-1"
+    with mock_aws():
+        pool = new_pool(boto3.client("cognito-idp", region_name="eu-west-1"))
+        pool.user("alice")
+        assert Cognito(AwsSettings(), ClientCache()).user_status(pool.id, "alice") == "CONFIRMED"
+
+
+class RecordingLimiters(ratelimit.RateLimiters):
+    def __init__(self) -> None:
+        super().__init__()
+        self.acquired: list[tuple[Hashable, float]] = []
+
+    def acquire(self, key: Hashable, per_second: float) -> float:
+        self.acquired.append((key, per_second))
+        return 0.0
+
+
+def test_resets_and_reads_each_wait_on_their_own_schedule_per_target() -> None:
+    import boto3
+    from moto import mock_aws
+
+    from tests.cognito_pool import new_pool
+
+    settings = AwsSettings(max_resets_per_second=3, max_reads_per_second=7)
+    limiters = RecordingLimiters()
+    with mock_aws():
+        pools = [new_pool(boto3.client("cognito-idp", region_name=region)) for region in ("us-east-1", "eu-west-1")]
+        for pool in pools:
+            pool.user("alice")
+            calls = Cognito(settings, ClientCache(), limiters)
+            calls.user_status(pool.id, "alice")
+            calls.reset_password(pool.id, "alice", None)
+    us, eu = Target("us-east-1", settings), Target("eu-west-1", settings)
+    assert limiters.acquired == [((READ, us), 7), ((RESET, us), 3), ((READ, eu), 7), ((RESET, eu), 3)]

@@ -169,6 +169,15 @@ def test_unknown_profile() -> None:
     assert "(The config profile (nope) could not be found); check the profile name." in text
 
 
+@pytest.mark.usefixtures("no_credentials")
+def test_unknown_profile_on_a_read() -> None:
+    # A refresh or a preview reads first: it must say the same, naming the read.
+    text = failure(Cognito(AwsSettings(profile="nope")).user_status, POOL, "alice")
+    assert text == (f"CognitoPasswordReset could not read user 'alice' in user pool '{POOL}': the AWS profile in "
+                    f"aws:profile or AWS_PROFILE does not exist (The config profile (nope) could not be found); "
+                    f"check the profile name.")
+
+
 def test_unreachable_endpoint(monkeypatch: pytest.MonkeyPatch) -> None:
     with socket.socket() as s:  # a port nothing listens on
         s.bind(("127.0.0.1", 0))

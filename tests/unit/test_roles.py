@@ -27,6 +27,8 @@ ROLE_A = "arn:aws:iam::111111111111:role/deploy"
 ROLE_B = "arn:aws:iam::222222222222:role/resets"
 ROLE_W = "arn:aws:iam::333333333333:role/ci"
 SECRET = "external-id-canary-5e1d"
+DURATION = ("must be a duration from 15m to 12h, such as 1h or 90m "
+            "(or durationSeconds, a whole number of seconds from 900 to 43200)")
 
 
 def chain(config: dict[str, Any]) -> RoleChain:
@@ -58,8 +60,33 @@ def test_web_identity_keys() -> None:
     assert roles.web_identity.sts_arguments() == {"RoleSessionName": "gha", "DurationSeconds": 900}
 
 
+def test_web_identity_policies_reach_sts() -> None:
+    roles = chain({"aws:assumeRoleWithWebIdentity": {
+        "roleArn": ROLE_W, "webIdentityTokenFile": "/ci/token", "policy": '{"Version": "2012-10-17"}',
+        "policyArns": ["arn:aws:iam::aws:policy/ReadOnlyAccess"]}})
+    assert roles.web_identity is not None
+    assert roles.web_identity.sts_arguments() == {
+        "Policy": '{"Version": "2012-10-17"}', "PolicyArns": [{"arn": "arn:aws:iam::aws:policy/ReadOnlyAccess"}]}
+
+
 def test_no_role_config_is_no_chain() -> None:
     assert not chain({}) and not chain({"aws:assumeRoles": []}) and chain({}) == RoleChain()
+    # An empty value (`pulumi config set aws:assumeRoles ""`) is unset, as in pulumi-aws.
+    assert chain({"aws:assumeRoles": "", "aws:assumeRoleWithWebIdentity": ""}) == RoleChain()
+
+
+@pytest.mark.parametrize(("keys", "arguments"), [
+    ({"duration": "12h"}, {"DurationSeconds": 43200}),  # both bounds are allowed
+    ({"durationSeconds": 43200}, {"DurationSeconds": 43200}),
+    ({"duration": "15m"}, {"DurationSeconds": 900}),
+    # An empty value is unset, never a malformed one.
+    ({"duration": "", "durationSeconds": 1800}, {"DurationSeconds": 1800}),
+    ({"durationSeconds": ""}, {}),
+    ({"sessionName": "", "externalId": "", "policy": "", "sourceIdentity": ""}, {}),
+])
+def test_role_values_at_the_edges(keys: dict[str, Any], arguments: dict[str, Any]) -> None:
+    (role,) = chain({"aws:assumeRoles": [{"roleArn": ROLE_A, **keys}]}).assume_roles
+    assert role.sts_arguments() == arguments
 
 
 @pytest.mark.parametrize(("config", "expected"), [
@@ -80,23 +107,63 @@ def test_no_role_config_is_no_chain() -> None:
     ({"aws:assumeRoles": [{"roleArn": "arn:aws:iam::1234:user/x"}]},
      "stack config aws:assumeRoles[0].roleArn is 'arn:aws:iam::1234:user/x', not an IAM role ARN"),
     ({"aws:assumeRoles": [{"role_arn": ROLE_A, "externalId": SECRET}]},
-     "stack config aws:assumeRoles[0] has the key 'role_arn', which pulumi-aws does not read; use only"),
+     "stack config aws:assumeRoles[0] has the key 'role_arn', which pulumi-aws does not read; use only "
+     "duration, durationSeconds, externalId, policy, policyArns, roleArn, sessionName, sourceIdentity, tags, "
+     "transitiveTagKeys"),
+    ({"aws:assumeRoles": [{"roleArn": "", "externalId": SECRET}]},
+     "stack config aws:assumeRoles[0].roleArn is missing; set it to the ARN of the role to assume, such as "
+     "arn:aws:iam::123456789012:role/deploy"),
     ({"aws:assumeRoles": [{"roleArn": ROLE_A, "duration": "2d"}]},
      "stack config aws:assumeRoles[0].duration must be a duration from 15m to 12h, such as 1h or 90m"),
     ({"aws:assumeRoles": [{"roleArn": ROLE_A, "duration": "5m"}]},
      "stack config aws:assumeRoles[0].duration must be a duration from 15m to 12h"),
     ({"aws:assumeRoles": [{"roleArn": ROLE_A, "durationSeconds": "3600"}]},
      "stack config aws:assumeRoles[0].duration must be a duration from 15m to 12h"),
+    ({"aws:assumeRoles": [{"roleArn": ROLE_A, "duration": "1h30"}]},  # a number without its unit
+     "stack config aws:assumeRoles[0].duration " + DURATION),
+    ({"aws:assumeRoles": [{"roleArn": ROLE_A, "duration": 3600}]},
+     "stack config aws:assumeRoles[0].duration " + DURATION),
+    ({"aws:assumeRoles": [{"roleArn": ROLE_A, "duration": "12h1s"}]},
+     "stack config aws:assumeRoles[0].duration " + DURATION),
     ({"aws:assumeRoles": [{"roleArn": ROLE_A, "sessionName": "x"}]},
      "stack config aws:assumeRoles[0].sessionName must be 2 to 64 letters, digits or +=,.@-"),
     ({"aws:assumeRoles": [{"roleArn": ROLE_A, "externalId": 12345}]},
      "stack config aws:assumeRoles[0].externalId must be a string but is a number; quote it"),
+    ({"aws:assumeRoles": [{"roleArn": ROLE_A, "externalId": 1.5}]},
+     "stack config aws:assumeRoles[0].externalId must be a string but is a number; quote it"),
+    ({"aws:assumeRoles": [{"roleArn": ROLE_A, "externalId": True}]},
+     "stack config aws:assumeRoles[0].externalId must be a string but is a boolean; quote it"),
+    ({"aws:assumeRoles": [{"roleArn": ROLE_A, "sessionName": 42}]},
+     "stack config aws:assumeRoles[0].sessionName must be a string but is a number; quote it"),
+    ({"aws:assumeRoles": [{"roleArn": ROLE_A, "policy": {"Version": "2012-10-17"}}]},
+     "stack config aws:assumeRoles[0].policy must be a string but is a map; quote it"),
+    ({"aws:assumeRoles": [{"roleArn": ROLE_A, "sourceIdentity": ["ci"]}]},
+     "stack config aws:assumeRoles[0].sourceIdentity must be a string but is a list; quote it"),
+    ({"aws:assumeRoles": [{"roleArn": ROLE_A, "transitiveTagKeys": "team"}]},
+     "stack config aws:assumeRoles[0].transitiveTagKeys must be a list of strings"),
     ({"aws:assumeRoles": [{"roleArn": ROLE_A, "tags": ["team"]}]},
      "stack config aws:assumeRoles[0].tags must be a map of strings"),
     ({"aws:assumeRoles": [{"roleArn": ROLE_A, "policyArns": "arn:aws:iam::aws:policy/X"}]},
      "stack config aws:assumeRoles[0].policyArns must be a list of strings"),
     ({"aws:assumeRoleWithWebIdentity": [{"roleArn": ROLE_W}]},
-     "stack config aws:assumeRoleWithWebIdentity must be a map, for example"),
+     "stack config aws:assumeRoleWithWebIdentity must be a map, for example "
+     "{roleArn: arn:aws:iam::123456789012:role/deploy, webIdentityTokenFile: /path/to/token}; got a list"),
+    ({"aws:assumeRoleWithWebIdentity": "{roleArn: "},
+     "stack config aws:assumeRoleWithWebIdentity is not valid JSON/YAML; set it in Pulumi.<stack>.yaml as "
+     "pulumi-aws documents it"),
+    ({"aws:assumeRoleWithWebIdentity": {"roleArn": ROLE_W, "webIdentityToken": 42}},
+     "stack config aws:assumeRoleWithWebIdentity.webIdentityToken must be a string but is a number; quote it"),
+    ({"aws:assumeRoleWithWebIdentity": {"roleArn": ROLE_W, "webIdentityTokenFile": False}},
+     "stack config aws:assumeRoleWithWebIdentity.webIdentityTokenFile must be a string but is a boolean; quote it"),
+    ({"aws:assumeRoleWithWebIdentity": {"roleArn": ROLE_W, "webIdentityToken": SECRET, "sessionName": "x"}},
+     "stack config aws:assumeRoleWithWebIdentity.sessionName must be 2 to 64 letters, digits or +=,.@- "
+     "(STS's rule for a session name); got 'x'"),
+    ({"aws:assumeRoleWithWebIdentity": {"roleArn": ROLE_W, "webIdentityToken": SECRET, "duration": "5m"}},
+     "stack config aws:assumeRoleWithWebIdentity.duration " + DURATION),
+    ({"aws:assumeRoleWithWebIdentity": {"roleArn": ROLE_W, "webIdentityToken": SECRET, "policy": 1}},
+     "stack config aws:assumeRoleWithWebIdentity.policy must be a string but is a number; quote it"),
+    ({"aws:assumeRoleWithWebIdentity": {"roleArn": ROLE_W, "webIdentityToken": SECRET, "policyArns": "arn"}},
+     "stack config aws:assumeRoleWithWebIdentity.policyArns must be a list of strings"),
     ({"aws:assumeRoleWithWebIdentity": {"roleArn": ROLE_W}},
      "stack config aws:assumeRoleWithWebIdentity needs webIdentityToken or webIdentityTokenFile"),
     ({"aws:assumeRoleWithWebIdentity": {"webIdentityToken": SECRET}},
@@ -205,3 +272,77 @@ def test_the_credentials_refresh_themselves() -> None:
     settings = AwsSettings(roles=chain({"aws:assumeRoles": [{"roleArn": ROLE_A}]}))
     credentials = ClientCache().get(Target(REGION, settings))._request_signer._credentials
     assert isinstance(credentials, DeferredRefreshableCredentials)  # botocore renews it before expiry
+
+
+# --- the STS calls themselves, recorded --------------------------------------------------------
+
+class RecordingBase:
+    """A stand-in for the base boto3 session: it records each STS client asked of it, and each
+    client answers with credentials named after the role it assumed."""
+
+    def __init__(self) -> None:
+        self.clients: list[dict[str, Any]] = []
+        self.calls: list[tuple[str, dict[str, Any]]] = []
+
+    def get_credentials(self) -> Any:
+        from botocore.credentials import Credentials
+
+        return Credentials("BASE-KEY", "base-secret", "base-token")
+
+    def client(self, service: str, **kwargs: Any) -> Any:
+        self.clients.append({"service": service, **kwargs})
+        return RecordingSts(self.calls)
+
+
+class RecordingSts:
+    def __init__(self, calls: list[tuple[str, dict[str, Any]]]) -> None:
+        self._calls = calls
+
+    def _answer(self, operation: str, kwargs: dict[str, Any]) -> dict[str, Any]:
+        from datetime import datetime, timedelta, timezone
+
+        self._calls.append((operation, kwargs))
+        name = kwargs["RoleArn"].rsplit("/", 1)[1]
+        return {"Credentials": {"AccessKeyId": f"KEY-{name}", "SecretAccessKey": f"secret-{name}",
+                                "SessionToken": f"token-{name}",
+                                "Expiration": datetime.now(timezone.utc) + timedelta(hours=1)}}
+
+    def assume_role(self, **kwargs: Any) -> dict[str, Any]:
+        return self._answer("AssumeRole", kwargs)
+
+    def assume_role_with_web_identity(self, **kwargs: Any) -> dict[str, Any]:
+        return self._answer("AssumeRoleWithWebIdentity", kwargs)
+
+
+def test_each_sts_call_goes_to_the_sts_endpoint_in_the_pools_region_as_the_session_before_it() -> None:
+    from botocore import UNSIGNED
+    from botocore.config import Config as BotoConfig
+
+    roles = chain({"aws:assumeRoleWithWebIdentity": {"roleArn": ROLE_W, "webIdentityToken": "oidc-token"},
+                   "aws:assumeRoles": [{"roleArn": ROLE_A, "sessionName": "first"},
+                                       {"roleArn": ROLE_B, "sessionName": "second"}]})
+    target = Target("eu-west-1", AwsSettings(sts_endpoint_url="http://sts.test", roles=roles))
+    base = RecordingBase()
+    config = BotoConfig(retries={"mode": "standard", "total_max_attempts": 3}, user_agent_extra="ua-marker")
+
+    session = cognito._assumed_session(base, target, config)
+    frozen = session.get_credentials().get_frozen_credentials()
+
+    assert (frozen.access_key, frozen.secret_key, frozen.token) == ("KEY-resets", "secret-resets", "token-resets")
+    assert base.calls == [  # the web identity first, then the list in order
+        ("AssumeRoleWithWebIdentity", {"RoleArn": ROLE_W, "WebIdentityToken": "oidc-token",
+                                       "RoleSessionName": base.calls[0][1]["RoleSessionName"]}),
+        ("AssumeRole", {"RoleArn": ROLE_A, "RoleSessionName": "first"}),
+        ("AssumeRole", {"RoleArn": ROLE_B, "RoleSessionName": "second"}),
+    ]
+    # Each role is assumed with the credentials of the session before it.
+    assert [c.get("aws_access_key_id") for c in base.clients] == [None, "KEY-ci", "KEY-deploy"]
+    assert [c.get("aws_session_token") for c in base.clients] == [None, "token-ci", "token-deploy"]
+    for client in base.clients:
+        assert (client["service"], client["region_name"], client["endpoint_url"]) == \
+            ("sts", "eu-west-1", "http://sts.test")
+        # The provider's retries and user agent on every STS call.
+        assert client["config"].retries == {"mode": "standard", "total_max_attempts": 3}
+        assert client["config"].user_agent_extra == "ua-marker"
+    # AssumeRoleWithWebIdentity is unsigned (it needs no credentials); the others are signed.
+    assert [c["config"].signature_version for c in base.clients] == [UNSIGNED, None, None]
