@@ -15,6 +15,7 @@ counted by identity (pool id, username), once each.
 
 from __future__ import annotations
 
+import math
 import threading
 from collections.abc import Callable, Hashable
 from typing import Any, Final
@@ -31,22 +32,31 @@ NO_CAP: Final = 0
 
 def cap_from_config(get: Callable[[str], Any]) -> int:
     """The configured cap (distinct users one run may reset; 0 = no cap), or 0 if unset."""
-    value = get(CONFIG_KEY)
+    return parse_cap(get(CONFIG_KEY))
+
+
+def parse_cap(value: Any) -> int:
+    """``value`` of CONFIG_KEY as a cap (0: none, also when unset), or ConfigError naming the key.
+
+    The one reading of the key: the stack's mail warning uses it too. Config arrives as text
+    (``"50"``, ``"5e1"``) or, through the provider protocol, as a number (``50.0``).
+    """
     if value is None or value == "":
         return NO_CAP
-    cap: int | None = None
-    if isinstance(value, int) and not isinstance(value, bool):
-        cap = value
-    elif isinstance(value, float) and value.is_integer():
-        cap = int(value)
-    elif isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
-        cap = int(value.strip())
-    if cap is None or cap < 0:
+    number: float | None = None
+    if isinstance(value, str) and value.strip().isascii():  # float() also reads non-ASCII digits
+        try:
+            number = float(value)
+        except ValueError:
+            number = None
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        number = float(value)
+    if number is None or not math.isfinite(number) or not number.is_integer() or number < 0:
         raise ConfigError(
             f"stack config {CONFIG_KEY} must be a whole number of resets per run, 0 or more "
             f"(0, the default, means no cap), not {value!r}; set it with "
             f"`pulumi config set {CONFIG_KEY} 100`")
-    return cap
+    return int(number)
 
 
 class ResetCapReached(CognitoPasswordResetError):

@@ -12,6 +12,9 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
+from cognito_password_reset import runcap
+from cognito_password_reset.errors import ConfigError
+
 from .keys import CREATE_USER_POOL, MAX_RESETS_PER_RUN, SES_FROM_ADDRESS, SES_SOURCE_ARN
 from .reading import Reader, is_email
 
@@ -58,16 +61,17 @@ def read_ses(r: Reader, *, creates_pool: bool) -> SesSender | None:
 def resets_per_run_cap(raw: str | None, default: int) -> int | None:
     """The provider's per-run cap as far as this warning is concerned (None: no cap known).
 
-    The provider validates the key itself; here anything but a positive whole number means
-    "no cap", so the warning errs on the side of being shown.
+    Read with the provider's own parser (``runcap.parse_cap``), so the two never disagree on a
+    value; a value the provider refuses fails its first call at preview with its own sentence,
+    and here counts as "no cap known", so the warning errs on the side of being shown.
     """
     if raw is None:
         return default
     try:
-        value = float(raw)
-    except ValueError:
+        cap = runcap.parse_cap(raw)
+    except ConfigError:
         return None
-    return int(value) if value >= 1 else None
+    return cap if cap != runcap.NO_CAP else None
 
 
 def default_sender_warning(pool: str, accounts: int, cap: int | None) -> str | None:

@@ -151,6 +151,7 @@ def test_the_default_sender_warning_counts_what_the_run_may_reset(accounts: int,
 
 @pytest.mark.parametrize(("raw", "cap"), [
     (None, 50), ("50", 50), ("200", 200), ("0", None), ("-1", None), ("lots", None), ("2.0", 2),
+    ("2.5", None), ("١٢", None),  # the provider refuses both: the warning knows no cap
 ])
 def test_the_warning_reads_the_providers_cap_leniently(raw: str | None, cap: int | None) -> None:
     # Anything but a positive number counts as "no cap": the warning errs on the side of showing.

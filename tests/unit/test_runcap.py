@@ -24,13 +24,13 @@ FIX = "raise cognito-password-reset:maxResetsPerRun in the same change if this m
 
 
 @pytest.mark.parametrize(("value", "cap"), [(None, 0), ("", 0), ("0", 0), ("3", 3), (" 100 ", 100), (3, 3),
-                                            (3.0, 3)])
+                                            (3.0, 3), ("2.0", 2), ("5e1", 50)])
 def test_config_value(value: Any, cap: int) -> None:
     raw = {} if value is None else {KEY: value}
     assert runcap.cap_from_config(raw.get) == cap
 
 
-@pytest.mark.parametrize("value", ["-1", -1, "ten", "2.5", 2.5, True, "١٢", [3]])
+@pytest.mark.parametrize("value", ["-1", -1, "ten", "2.5", 2.5, True, "١٢", [3], "nan", "inf"])
 def test_a_bad_config_value_is_one_sentence_naming_the_key(value: Any) -> None:
     with pytest.raises(ConfigError) as caught:
         runcap.cap_from_config({KEY: value}.get)
