@@ -1,6 +1,17 @@
 """The exceptions a CognitoPasswordReset raises: each carries one sentence for the user."""
 
+from typing import Any
+
 from .schema import RESOURCE_TYPE
+
+_KINDS = {dict: "map", list: "list", tuple: "list", bool: "boolean", int: "number", float: "number", str: "string",
+          type(None): "null value"}
+
+
+def kind(value: Any) -> str:
+    """What ``value`` is, as the author of a program or a stack config names it: "number", not
+    "int"; "map", not "dict". Every sentence that says what was found uses it."""
+    return _KINDS.get(type(value), type(value).__name__)
 
 
 class CognitoPasswordResetError(Exception):

@@ -23,7 +23,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from .errors import ConfigError
+from .errors import ConfigError, kind
 
 ASSUME_ROLES_KEY: Final = "aws:assumeRoles"
 WEB_IDENTITY_KEY: Final = "aws:assumeRoleWithWebIdentity"
@@ -134,11 +134,11 @@ class RoleChain:
         roles = _parsed(get(ASSUME_ROLES_KEY), ASSUME_ROLES_KEY)
         if roles is not None and not isinstance(roles, list):
             raise ConfigError(f"stack config {ASSUME_ROLES_KEY} must be a list of maps, one per role to "
-                              f"assume in order, for example [{{roleArn: {EXAMPLE_ARN}}}]; got a {_kind(roles)}")
+                              f"assume in order, for example [{{roleArn: {EXAMPLE_ARN}}}]; got a {kind(roles)}")
         web = _parsed(get(WEB_IDENTITY_KEY), WEB_IDENTITY_KEY)
         if web is not None and not isinstance(web, Mapping):
             raise ConfigError(f"stack config {WEB_IDENTITY_KEY} must be a map, for example "
-                              f"{{roleArn: {EXAMPLE_ARN}, webIdentityTokenFile: /path/to/token}}; got a {_kind(web)}")
+                              f"{{roleArn: {EXAMPLE_ARN}, webIdentityTokenFile: /path/to/token}}; got a {kind(web)}")
         return cls(
             web_identity=_web_identity(web) if web else None,
             assume_roles=tuple(_assume_role(entry, f"{ASSUME_ROLES_KEY}[{i}]") for i, entry in enumerate(roles or [])),
@@ -157,15 +157,10 @@ def _parsed(value: Any, key: str) -> Any:
     return value
 
 
-def _kind(value: Any) -> str:
-    return {str: "string", bool: "boolean", int: "number", float: "number", list: "list",
-            dict: "map"}.get(type(value), type(value).__name__)
-
-
 def _entry(entry: Any, where: str, allowed: frozenset[str]) -> Mapping[str, Any]:
     if not isinstance(entry, Mapping):
         raise ConfigError(f"stack config {where} must be a map with at least roleArn, for example "
-                          f"{{roleArn: {EXAMPLE_ARN}}}; got a {_kind(entry)}")
+                          f"{{roleArn: {EXAMPLE_ARN}}}; got a {kind(entry)}")
     unknown = sorted(set(entry) - allowed)
     if unknown:
         raise ConfigError(f"stack config {where} has the key {unknown[0]!r}, which pulumi-aws does not read; "
@@ -183,7 +178,7 @@ def _text(entry: Mapping[str, Any], key: str, where: str) -> str | None:
     if value is None or value == "":
         return None
     if not isinstance(value, str):
-        raise ConfigError(f"stack config {where}.{key} must be a string but is a {_kind(value)}; quote it")
+        raise ConfigError(f"stack config {where}.{key} must be a string but is a {kind(value)}; quote it")
     return value
 
 

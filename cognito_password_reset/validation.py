@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, cast
 import regex
 
 from . import schedule, schema
+from .errors import kind
 from .schema import contains_unknown, is_unknown
 
 if TYPE_CHECKING:
@@ -92,15 +93,6 @@ def rules() -> Rules:
     )
 
 
-_KINDS = {dict: "a map", list: "a list", tuple: "a list", bool: "a boolean", int: "a number", float: "a number",
-          str: "a string"}
-
-
-def _kind(value: Any) -> str:
-    """What ``value`` is, as a program's author would name it ("a number", not "a int")."""
-    return _KINDS.get(type(value), f"a {type(value).__name__}")
-
-
 def _say(prop: str, what: str) -> Problem:
     return Problem(prop, f"{schema.RESOURCE_TYPE}: {prop} {what}.")
 
@@ -112,7 +104,7 @@ def _check_required_string(props: Mapping[str, Any], prop: str, rule: StringRule
     if value is None:
         return [_say(prop, f"is required; {fix}")]
     if not isinstance(value, str):
-        return [_say(prop, f"must be a string but is {_kind(value)}; {fix}")]
+        return [_say(prop, f"must be a string but is a {kind(value)}; {fix}")]
     wrong = rule.violation(value)
     return [_say(prop, f"{wrong}; {fix}")] if wrong else []
 
@@ -122,7 +114,7 @@ def _check_metadata(value: Any) -> list[Problem]:
     if value is None or is_unknown(value):
         return []
     if not isinstance(value, Mapping):
-        return [_say(prop, f"must be a map of strings to strings but is {_kind(value)}; "
+        return [_say(prop, f"must be a map of strings to strings but is a {kind(value)}; "
                            "pass a dict such as {\"reason\": \"rotation\"}")]
     problems: list[Problem] = []
     r = rules()
@@ -132,13 +124,13 @@ def _check_metadata(value: Any) -> list[Problem]:
         # Keys are names such as "reason"; values may be secret and are never quoted.
         shown = repr(key)[:40]
         if not isinstance(key, str):
-            problems.append(_say(prop, f"key {shown} must be a string but is {_kind(key)}; quote it"))
+            problems.append(_say(prop, f"key {shown} must be a string but is a {kind(key)}; quote it"))
             continue
         wrong = r.metadata_key.violation(key)
         if wrong:
             problems.append(_say(prop, f"key {shown} {wrong}; use a shorter key"))
         if not isinstance(item, str):
-            problems.append(_say(prop, f"value of key {shown} must be a string but is {_kind(item)}; "
+            problems.append(_say(prop, f"value of key {shown} must be a string but is a {kind(item)}; "
                                        "convert it with str() or quote it in config"))
             continue
         wrong = r.metadata_value.violation(item)
@@ -147,18 +139,18 @@ def _check_metadata(value: Any) -> list[Problem]:
     return problems
 
 
-def _check_optional(props: Mapping[str, Any], prop: str, kind: type, kind_name: str, fix: str) -> list[Problem]:
+def _check_optional(props: Mapping[str, Any], prop: str, expected: type, kind_name: str, fix: str) -> list[Problem]:
     value = props.get(prop)
-    if value is None or is_unknown(value) or isinstance(value, kind):
+    if value is None or is_unknown(value) or isinstance(value, expected):
         return []
-    return [_say(prop, f"must be {kind_name} but is {_kind(value)}; {fix}")]
+    return [_say(prop, f"must be {kind_name} but is a {kind(value)}; {fix}")]
 
 
 def _check_period(value: Any) -> list[Problem]:
     if value is None or is_unknown(value) or schedule.period(value) is not None:
         return []
     numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
-    shown = repr(value) if numeric else _kind(value)
+    shown = repr(value) if numeric else f"a {kind(value)}"
     return [_say(schema.ROTATE_AFTER_DAYS,
                  f"must be a whole number of days from {schedule.MIN_DAYS} to {schedule.MAX_DAYS} but is {shown}; "
                  "pass the rotation period in days, such as 90, or leave it out for no schedule")]

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from cognito_password_reset.errors import kind
+
 from .accounts_file import read_accounts_file
 from .existing_pools import ExistingPool, read_existing_pools
 from .keys import (
@@ -42,7 +44,7 @@ from .keys import (
     USER_POOL_NAME,
 )
 from .mail import SesSender, read_ses
-from .reading import Account, Defaults, Reader, build_accounts, is_email, kind, read_overrides
+from .reading import Account, Defaults, Reader, build_accounts, is_email, read_overrides
 
 __all__ = [
     "LIST_DEFAULTS", "METADATA_KEYS", "OVERRIDE_FIELDS", "ROTATION_TRIGGER", "STRING_DEFAULTS",

@@ -11,10 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from cognito_password_reset.errors import kind
 from cognito_password_reset.validation import rules
 
 from .keys import ACCOUNT_OVERRIDES, EXISTING_POOL_FIELDS, EXISTING_POOLS
-from .reading import Account, Defaults, Reader, build_accounts, kind, read_overrides
+from .reading import Account, Defaults, Reader, build_accounts, read_overrides
 
 EXAMPLE_ID = "eu-west-1_AbC123xyz"
 

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
+from cognito_password_reset.errors import kind
 from cognito_password_reset.validation import rules
 
 from .keys import (
@@ -51,11 +52,6 @@ class Defaults:
     rotation_trigger: str
     client_metadata: dict[str, str]
     rotate_after_days: int | None
-
-
-def kind(value: Any) -> str:
-    names = {dict: "map", list: "list", bool: "boolean", int: "number", float: "number", str: "string"}
-    return names.get(type(value), type(value).__name__)
 
 
 def json_or_none(raw: str) -> Any:

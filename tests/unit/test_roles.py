@@ -98,6 +98,9 @@ def test_role_values_at_the_edges(keys: dict[str, Any], arguments: dict[str, Any
     ({"aws:assumeRoles": [ROLE_A]},
      "stack config aws:assumeRoles[0] must be a map with at least roleArn, for example "
      "{roleArn: arn:aws:iam::123456789012:role/deploy}; got a string"),
+    ({"aws:assumeRoles": [None]},
+     "stack config aws:assumeRoles[0] must be a map with at least roleArn, for example "
+     "{roleArn: arn:aws:iam::123456789012:role/deploy}; got a null value"),
     ({"aws:assumeRoles": [{"roleArn": ROLE_A}, {"externalId": SECRET}]},
      "stack config aws:assumeRoles[1].roleArn is missing; set it to the ARN of the role to assume, such as "
      "arn:aws:iam::123456789012:role/deploy"),

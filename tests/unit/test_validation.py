@@ -69,6 +69,8 @@ def test_bad_input_names_the_property(changes: dict[str, Any], prop: str, phrase
     ({"client_metadata": {"n": 1}}, "client_metadata value of key 'n' must be a string but is a number; "
                                     "convert it with str() or quote it in config."),
     ({"client_metadata": {1: "x"}}, "client_metadata key 1 must be a string but is a number; quote it."),
+    ({"client_metadata": {"n": None}}, "client_metadata value of key 'n' must be a string but is a null value; "
+                                       "convert it with str() or quote it in config."),
     ({"client_metadata": {"k" * 50: "v" * 131073}},
      f"client_metadata value of key {repr('k' * 50)[:40]} must be at most 131072 characters long but is 131073; "
      "shorten it."),
