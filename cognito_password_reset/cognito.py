@@ -8,7 +8,6 @@ user can act on. Nothing here decides *whether* to call; the provider does.
 
 from __future__ import annotations
 
-import json
 import os
 import threading
 from collections.abc import Callable, Mapping
@@ -21,6 +20,7 @@ from . import cognito_errors, ratelimit, schema
 from .cognito_errors import READ, RESET, Call
 from .errors import ConfigError
 from .roles import STS_ENDPOINTS_KEY, RoleChain, assumed_credentials
+from .stackconfig import object_value
 
 if TYPE_CHECKING:
     from botocore.config import _RetryDict
@@ -74,7 +74,8 @@ class AwsSettings:
             value = get(key)
             return str(value) if value not in (None, "") else None
 
-        endpoints = get("aws:endpoints")
+        endpoints = object_value(get("aws:endpoints"), "aws:endpoints",
+                                 "set it as a list of maps, for example [{cognitoidp: 'http://127.0.0.1:5000'}]")
         return cls(
             endpoint_url=_endpoint(endpoints, ENDPOINTS_KEY),
             profile=text("aws:profile"),
@@ -90,16 +91,7 @@ class AwsSettings:
 
 
 def _endpoint(endpoints: Any, service: str) -> str | None:
-    # pulumi-aws's aws:endpoints is a list of maps (service -> URL); object config reaches
-    # dynamic providers as a JSON string.
-    if isinstance(endpoints, str):
-        try:
-            endpoints = json.loads(endpoints)
-        except ValueError:
-            raise ConfigError(
-                "stack config aws:endpoints is not valid JSON/YAML; set it as a list of maps, "
-                "for example [{cognitoidp: 'http://127.0.0.1:5000'}]"
-            ) from None
+    # pulumi-aws's aws:endpoints is a list of maps (service -> URL), parsed from its JSON text.
     if isinstance(endpoints, Mapping):
         endpoints = [endpoints]
     for entry in endpoints or []:

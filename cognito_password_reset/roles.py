@@ -17,13 +17,13 @@ secret), and the dataclasses keep them out of ``repr``.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
 from .errors import ConfigError, kind
+from .stackconfig import object_value
 
 ASSUME_ROLES_KEY: Final = "aws:assumeRoles"
 WEB_IDENTITY_KEY: Final = "aws:assumeRoleWithWebIdentity"
@@ -39,6 +39,7 @@ MIN_DURATION: Final = 15 * 60
 MAX_DURATION: Final = 12 * 60 * 60
 """pulumi-aws's bounds for ``duration``: 15 minutes to 12 hours."""
 
+_AS_DOCUMENTED: Final = "set it in Pulumi.<stack>.yaml as pulumi-aws documents it"
 _ROLE_KEYS: Final = frozenset({"roleArn", "sessionName", "externalId", "duration", "durationSeconds", "policy",
                                "policyArns", "tags", "transitiveTagKeys", "sourceIdentity"})
 _WEB_IDENTITY_KEYS: Final = frozenset({"roleArn", "sessionName", "webIdentityToken", "webIdentityTokenFile",
@@ -131,11 +132,11 @@ class RoleChain:
 
     @classmethod
     def from_config(cls, get: Callable[[str], Any]) -> RoleChain:
-        roles = _parsed(get(ASSUME_ROLES_KEY), ASSUME_ROLES_KEY)
+        roles = object_value(get(ASSUME_ROLES_KEY), ASSUME_ROLES_KEY, _AS_DOCUMENTED)
         if roles is not None and not isinstance(roles, list):
             raise ConfigError(f"stack config {ASSUME_ROLES_KEY} must be a list of maps, one per role to "
                               f"assume in order, for example [{{roleArn: {EXAMPLE_ARN}}}]; got a {kind(roles)}")
-        web = _parsed(get(WEB_IDENTITY_KEY), WEB_IDENTITY_KEY)
+        web = object_value(get(WEB_IDENTITY_KEY), WEB_IDENTITY_KEY, _AS_DOCUMENTED)
         if web is not None and not isinstance(web, Mapping):
             raise ConfigError(f"stack config {WEB_IDENTITY_KEY} must be a map, for example "
                               f"{{roleArn: {EXAMPLE_ARN}, webIdentityTokenFile: /path/to/token}}; got a {kind(web)}")
@@ -143,18 +144,6 @@ class RoleChain:
             web_identity=_web_identity(web) if web else None,
             assume_roles=tuple(_assume_role(entry, f"{ASSUME_ROLES_KEY}[{i}]") for i, entry in enumerate(roles or [])),
         )
-
-
-def _parsed(value: Any, key: str) -> Any:
-    if value is None or value == "":
-        return None
-    if isinstance(value, str):
-        try:
-            return json.loads(value)
-        except ValueError:
-            raise ConfigError(f"stack config {key} is not valid JSON/YAML; set it in Pulumi.<stack>.yaml as "
-                              f"pulumi-aws documents it") from None
-    return value
 
 
 def _entry(entry: Any, where: str, allowed: frozenset[str]) -> Mapping[str, Any]:
