@@ -84,8 +84,7 @@ def is_user_gone(exc: BaseException) -> bool:
 def is_pool_gone(exc: BaseException) -> bool:
     """True if no such pool exists for these credentials in this region: deleted, or (as likely)
     the call reached another account, so it says nothing about the user."""
-    return (isinstance(exc, bx.ClientError) and _code(exc) == "ResourceNotFoundException"
-            and exc.operation_name not in _ASSUME_ROLE_OPERATIONS)
+    return isinstance(exc, bx.ClientError) and _code(exc) == "ResourceNotFoundException"
 
 
 def _code(exc: bx.ClientError) -> str:

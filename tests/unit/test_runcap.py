@@ -118,6 +118,15 @@ def test_check_counts_new_resources_that_reset_on_create(capped: CognitoPassword
         capped.check({}, new("carol"))
 
 
+def test_a_resource_that_fails_check_takes_no_slot(capped: CognitoPasswordResetProvider) -> None:
+    # The engine stops a resource whose Check fails: it will reset nobody, so it must not use up
+    # the cap that the valid resources of the run need.
+    for bad in ("has space", "x" * 129, "also bad"):
+        assert capped.check({}, new(bad)).failures
+    capped.check({}, new("alice"))
+    capped.check({}, new("bob"))
+
+
 def test_check_of_an_existing_resource_counts_nothing(capped: CognitoPasswordResetProvider) -> None:
     for name in ("a", "b", "c"):
         capped.check(new(name), new(name, rotation_trigger="t2"))
