@@ -317,6 +317,30 @@ class RecordingSts:
         return self._answer("AssumeRoleWithWebIdentity", kwargs)
 
 
+@pytest.mark.parametrize(("lifetime_minutes", "assumed"), [(60, 1), (5, 2)])
+def test_a_session_close_to_its_expiry_is_assumed_again(monkeypatch: pytest.MonkeyPatch, lifetime_minutes: int,
+                                                       assumed: int) -> None:
+    # Not a one-off token: botocore assumes the role again once the session is within minutes
+    # of its expiry (its mandatory refresh window is 10 minutes), so a long run never signs
+    # with an expired one.
+    from datetime import datetime, timedelta, timezone
+
+    from cognito_password_reset.roles import assumed_credentials
+
+    def answer(self: RecordingSts, operation: str, kwargs: dict[str, Any]) -> dict[str, Any]:
+        self._calls.append((operation, kwargs))
+        return {"Credentials": {"AccessKeyId": "KEY", "SecretAccessKey": "secret", "SessionToken": "token",
+                                "Expiration": datetime.now(timezone.utc) + timedelta(minutes=lifetime_minutes)}}
+
+    monkeypatch.setattr(RecordingSts, "_answer", answer)
+    base = RecordingBase()
+    credentials = assumed_credentials(chain({"aws:assumeRoles": [{"roleArn": ROLE_A}]}), base.get_credentials(),
+                                      base.client)
+    for _ in range(2):
+        assert credentials.get_frozen_credentials().access_key == "KEY"
+    assert [operation for operation, _ in base.calls] == ["AssumeRole"] * assumed
+
+
 def test_each_sts_call_goes_to_the_sts_endpoint_in_the_pools_region_as_the_session_before_it() -> None:
     from botocore import UNSIGNED
     from botocore.config import Config as BotoConfig
