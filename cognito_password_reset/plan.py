@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from . import schema
+from . import schedule, schema
 from .schema import contains_unknown
 
 
@@ -20,17 +20,34 @@ class Action(enum.Enum):
     REPLACE = "replace"
 
 
+class Cause(enum.Enum):
+    """Why a plan resets the user: the two are held to the per-run cap differently (runcap)."""
+
+    CHANGE = "change"
+    """A change someone made: a new or replaced resource that resets on create, or a new
+    ``rotation_trigger``. Past the cap it fails the preview (the blast-radius guard)."""
+    SCHEDULE = "schedule"
+    """Only a new window of the ``rotate_after_days`` schedule. Past the cap it waits for a later
+    run (``deferred``) instead of failing this one."""
+
+
 @dataclass(frozen=True)
 class Plan:
     """What a change to a CognitoPasswordReset means."""
 
     action: Action
     changed: tuple[str, ...]
-    """Every property that differs (or may differ: it is unknown), in schema order."""
+    """Every property that differs (or may differ: it is unknown), in schema order. A new window
+    that is skipped (``schedule.too_soon``) is not a difference: it is no step at all."""
     replaces: tuple[str, ...]
     """The changed properties that force a replacement."""
-    resets: bool
-    """Whether applying the plan calls AdminResetUserPassword."""
+    cause: Cause | None
+    """Why applying the plan calls AdminResetUserPassword; None if it does not."""
+
+    @property
+    def resets(self) -> bool:
+        """Whether applying the plan calls AdminResetUserPassword."""
+        return self.cause is not None
 
 
 _COMPARED = schema.REPLACE_ON_CHANGE + schema.RESET_ON_CHANGE + schema.RESET_ON_NEW_WINDOW + schema.RECORD_ON_CHANGE
@@ -55,15 +72,47 @@ def differs(olds: Mapping[str, Any], news: Mapping[str, Any], key: str) -> bool:
 
 def plan(olds: Mapping[str, Any], news: Mapping[str, Any]) -> Plan:
     """Plan the step from ``olds`` (the stored outputs) to ``news`` (the checked inputs)."""
-    changed = tuple(k for k in _COMPARED if differs(olds, news, k))
+    changed = tuple(k for k in _COMPARED if differs(olds, news, k) and not _skipped(olds, news, k))
     replaces = tuple(k for k in changed if k in schema.REPLACE_ON_CHANGE)
     if replaces:
         # The replacement is created fresh: it resets unless told not to.
-        return Plan(Action.REPLACE, changed, replaces, resets_on_create(news))
+        return Plan(Action.REPLACE, changed, replaces, Cause.CHANGE if resets_on_create(news) else None)
     if changed:
-        resets = any(k in schema.RESET_ON_CHANGE for k in changed) or _new_window(olds, news, changed)
-        return Plan(Action.UPDATE, changed, (), resets)
-    return Plan(Action.NONE, (), (), False)
+        cause = (Cause.CHANGE if any(k in schema.RESET_ON_CHANGE for k in changed)
+                 else Cause.SCHEDULE if _new_window(olds, news, changed) else None)
+        return Plan(Action.UPDATE, changed, (), cause)
+    return Plan(Action.NONE, (), (), None)
+
+
+def deferred(p: Plan) -> Plan:
+    """``p`` with its scheduled reset put off to a later run: the new window is not taken.
+
+    What remains is either no step (the user stays due: the stored outputs keep the old window)
+    or an update that only records the other changes.
+    """
+    if p.cause is not Cause.SCHEDULE:
+        return p
+    changed = tuple(k for k in p.changed if k not in schema.RESET_ON_NEW_WINDOW)
+    return Plan(Action.UPDATE if changed else Action.NONE, changed, (), None)
+
+
+def _same_schedule(olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool:
+    return not any(differs(olds, news, k) for k in (schema.SCHEDULE, *schema.REPLACE_ON_CHANGE))
+
+
+def _later(old: Any, new: Any) -> bool:
+    return isinstance(old, str) and isinstance(new, str) and new > old
+
+
+def _skipped(olds: Mapping[str, Any], news: Mapping[str, Any], key: str) -> bool:
+    # A later window of the same schedule that starts less than half a period after the last
+    # reset: not a change at all, so the preview shows nothing for it and the stored window
+    # stays; the next window start is measured from the same reset and resets.
+    if key not in schema.RESET_ON_NEW_WINDOW or not _same_schedule(olds, news):
+        return False
+    old, new, days = olds.get(key), news.get(key), schedule.period(news.get(schema.SCHEDULE))
+    return (days is not None and isinstance(new, str) and _later(old, new)
+            and schedule.too_soon(new, olds.get(schema.RESET_AT), days))
 
 
 def _new_window(olds: Mapping[str, Any], news: Mapping[str, Any], changed: tuple[str, ...]) -> bool:
@@ -74,9 +123,16 @@ def _new_window(olds: Mapping[str, Any], news: Mapping[str, Any], changed: tuple
         return False
     for key in schema.RESET_ON_NEW_WINDOW:
         old, new = olds.get(key), news.get(key)
-        if contains_unknown(new) or (isinstance(old, str) and isinstance(new, str) and new > old):
+        if contains_unknown(new) or _later(old, new):
             return True
     return False
+
+
+def recorded(p: Plan, olds: Mapping[str, Any], news: Mapping[str, Any]) -> dict[str, Any]:
+    """The inputs an update records as outputs: ``news``, but with the stored window wherever the
+    plan did not take the new one (a reset put off, a window skipped), so the user stays due."""
+    key = schema.ROTATION_WINDOW
+    return dict(news) if key in p.changed else {**news, key: olds.get(key)}
 
 
 def resets_on_create(props: Mapping[str, Any]) -> bool:

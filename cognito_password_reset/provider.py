@@ -13,6 +13,7 @@ is a re-export of this class (``dynamic_providers/provider.py``).
 from __future__ import annotations
 
 import datetime
+import sys
 from typing import TYPE_CHECKING, Any
 
 from pulumi.dynamic import (
@@ -40,7 +41,13 @@ def _utcnow() -> datetime.datetime:
 
 
 def _now() -> str:
-    return _utcnow().strftime("%Y-%m-%dT%H:%M:%SZ")
+    return _utcnow().strftime(schedule.RESET_AT_FORMAT)
+
+
+def _warn(text: str) -> None:
+    # The host has no engine connection of its own: what it writes to stderr the engine shows
+    # in the console of preview and up (see docs/operations.md, "Warnings from the provider").
+    print(f"warning: {text}", file=sys.stderr, flush=True)
 
 
 def resource_id(user_pool_id: str, username: str) -> str:
@@ -87,6 +94,24 @@ class CognitoPasswordResetProvider(ResourceProvider):
         who = resource_id(str(pool), str(username)) if known else "a user whose pool or username is not known yet"
         runcap.COUNTER.admit(user, getattr(self, "_max_resets", runcap.NO_CAP), who)
 
+    def _planned(self, id_: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> plan.Plan:
+        """The plan for this run: a reset for a change counted against the cap (raises past it), a
+        scheduled one past the cap put off to a later run, with a warning."""
+        p = plan.plan(olds, news)
+        if p.cause is plan.Cause.CHANGE:
+            # The engine may diff one resource more than once: it is counted once.
+            self._admit(news, ("replacement of", id_))
+        elif p.cause is plan.Cause.SCHEDULE:
+            cap = getattr(self, "_max_resets", runcap.NO_CAP)
+            pool, username = news[schema.USER_POOL_ID], news[schema.USERNAME]
+            waiting = runcap.COUNTER.admit_scheduled((pool, username), cap)
+            if waiting is not None:
+                if waiting.first and (warning := runcap.waiting_warning(
+                        resource_id(pool, username), news.get(schema.ROTATION_WINDOW), cap, waiting.place)):
+                    _warn(warning)
+                p = plan.deferred(p)
+        return p
+
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         inputs, problems = validation.check(news)
         inputs.pop(schema.ROTATION_WINDOW, None)  # computed here, never taken from the program
@@ -98,10 +123,7 @@ class CognitoPasswordResetProvider(ResourceProvider):
         return CheckResult(inputs, [CheckFailure(p.property, p.reason) for p in problems])
 
     def diff(self, _id: str, _olds: dict[str, Any], _news: dict[str, Any]) -> DiffResult:
-        p = plan.plan(_olds, _news)
-        if p.resets:
-            # The engine may diff one resource more than once: it is counted once.
-            self._admit(_news, ("replacement of", _id))
+        p = self._planned(_id, _olds, _news)
         return DiffResult(
             changes=p.action is not plan.Action.NONE,
             replaces=list(p.replaces),
@@ -119,12 +141,13 @@ class CognitoPasswordResetProvider(ResourceProvider):
 
     def update(self, _id: str, _olds: dict[str, Any], _news: dict[str, Any]) -> UpdateResult:
         reset_at, status = _olds.get(schema.RESET_AT), _olds.get(schema.USER_STATUS)
-        if plan.plan(_olds, _news).resets:  # the engine updates only what Diff planned as an update
-            self._admit(_news, object())
+        # The same plan Diff made in this host: a scheduled reset it put off stays put off.
+        p = self._planned(_id, _olds, _news)
+        if p.resets:
             self._cognito().reset_password(
                 _news[schema.USER_POOL_ID], _news[schema.USERNAME], _news.get(schema.CLIENT_METADATA))
             reset_at, status = _now(), "RESET_REQUIRED"
-        return UpdateResult(plan.outputs(_news, reset_at=reset_at, user_status=status))
+        return UpdateResult(plan.outputs(plan.recorded(p, _olds, _news), reset_at=reset_at, user_status=status))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         status = self._cognito().user_status(props[schema.USER_POOL_ID], props[schema.USERNAME])

@@ -10,6 +10,12 @@ machine (Python's ``hash()`` is salted per process, so it would not be). Users c
 therefore fall due on different days, spread over the period like a uniform random choice.
 When a later window has begun since the last run, the user is due for one reset; a run after
 several missed windows still makes one.
+
+A window start does not reset a user whose last reset (on create, by a trigger change, or by the
+schedule) is less than half a period old at that start (``too_soon``): that window is skipped
+and the next one resets. So two resets of one user by the schedule are always at least P/2
+days apart, a user rotated by hand this afternoon is not mailed again tonight, and each user
+keeps its own stagger (the skip moves no window).
 """
 
 from __future__ import annotations
@@ -50,6 +56,35 @@ def window_start(user_pool_id: str, username: str, period: int, today: datetime.
 def window(user_pool_id: str, username: str, period: int, today: datetime.date) -> str:
     """``window_start`` as stored in state: ``YYYY-MM-DD`` (such strings order like the dates)."""
     return window_start(user_pool_id, username, period, today).isoformat()
+
+
+RESET_AT_FORMAT: Final = "%Y-%m-%dT%H:%M:%SZ"
+"""How ``reset_at`` is stored: UTC, to the second."""
+
+
+def last_reset(reset_at: object) -> datetime.datetime | None:
+    """``reset_at`` as stored in state, as an aware UTC time; None if unset or not in our format."""
+    if not isinstance(reset_at, str):
+        return None
+    try:
+        return datetime.datetime.strptime(reset_at, RESET_AT_FORMAT).replace(tzinfo=datetime.timezone.utc)
+    except ValueError:
+        return None
+
+
+def too_soon(window_start: str, reset_at: object, period: int) -> bool:
+    """True if the window starting on ``window_start`` (``YYYY-MM-DD``) begins less than ``period / 2``
+    days after the last reset ``reset_at``: that window start resets nobody.
+
+    The age is measured at the window's first instant (00:00 UTC), not at the run's time, so the
+    decision is the same for every run inside the window. No recorded reset: never too soon.
+    """
+    last = last_reset(reset_at)
+    if last is None:
+        return False
+    start = datetime.datetime.combine(datetime.date.fromisoformat(window_start), datetime.time(),
+                                      datetime.timezone.utc)
+    return 2 * (start - last) < datetime.timedelta(days=period)
 
 
 def period(value: object) -> int | None:

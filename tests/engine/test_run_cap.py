@@ -1,8 +1,9 @@
-"""cognito-password-reset:maxResetsPerRun through the real provider host: one host is one run.
+"""cognito-password-reset:maxResetsPerRun for changes, through the real provider host: one host is one run.
 
-Five users are due (their trigger changed) with a cap of 3: the preview fails for the 4th
-before anything is sent; the up resets 3 and refuses the others with their state unchanged;
-the next run (a fresh host) resets the rest.
+Five users are due because their trigger changed, with a cap of 3: the preview fails for the 4th
+before anything is sent; an up without a preview resets 3 and refuses the others with their
+state unchanged; the next run (a fresh host) resets the rest. Scheduled resets past the cap wait
+instead of failing: tests/engine/test_nights.py.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from .servers import Pool
 RESET = "AdminResetUserPassword"
 KEY = "cognito-password-reset:maxResetsPerRun"
 CAP = {KEY: "3"}
-FIX = f"raise {KEY} in the same change if this many resets are intended"
+FIX = (f"raise {KEY} in the same change to cover every user it resets, or split the change into changes of at "
+       "most 3 users each")
 USERS = ("u1", "u2", "u3", "u4", "u5")
 
 
@@ -42,13 +44,14 @@ def test_a_run_resets_up_to_the_cap_and_the_next_run_continues(
     with pytest.raises(HostError) as fourth:
         stack.preview(due[3])
     assert fourth.value.sentence == (
-        f"CognitoPasswordReset: resetting {pool.id}/u4 would make 4 resets in this run, over the cap of 3 set "
-        f"by stack config {KEY}, so it is not reset in this run; {FIX} (or run again: the next run resets the "
-        "next ones, up to the cap)")
+        f"CognitoPasswordReset: resetting {pool.id}/u4 would make 4 resets for changes in this run (new or "
+        f"replaced resources and changed rotation triggers), over the cap of 3 set by stack config {KEY}, so it "
+        f"is not reset; {FIX}")
     assert proxy.requests == []
 
-    # Run 3, the update (a fresh host, as the engine starts one per deployment), 16 at once:
-    # 3 resets go out, the other 2 fail and keep their state.
+    # Run 3, an update with no preview before it (`pulumi up --skip-preview`, which is what the
+    # pulumi/actions step runs), 16 at once in a fresh host: 3 resets go out, the other 2 fail
+    # and keep their state.
     stack.engine = launch(proxy.url, config=CAP).engine
     results = stack.up_all(due)
     refused = sorted(u for u, r in results.items() if isinstance(r, HostError))

@@ -45,13 +45,13 @@ def test_a_scheduled_user_is_reset_once_when_its_next_window_begins(
         """A fresh host for the next run (same state), its clock on ``day``."""
         return launch(proxy.url, today=day.isoformat()).engine
 
-    # Day 60 of alice's window: created and reset; bob adopted without a reset.
-    stack = Stack(run_on(first + 60 * DAY))
+    # Day 30 of alice's window: created and reset (60 days before the next window, over P/2); bob adopted.
+    stack = Stack(run_on(first + 30 * DAY))
     assert [stack.up(g).op for g in (alice, adopted)] == ["create", "create"]
     assert [r.json()["Username"] for r in proxy.forwarded(RESET)] == ["alice"]
     assert stack["alice"].outputs["rotation_window"] == first.isoformat()
     assert stack["bob"].outputs["rotation_window"] == first.isoformat()
-    assert stack["alice"].outputs["reset_at"].startswith((first + 60 * DAY).isoformat())
+    assert stack["alice"].outputs["reset_at"].startswith((first + 30 * DAY).isoformat())
     assert stack["bob"].outputs.get("reset_at") is None
 
     # The last day of the window: no step, no call.

@@ -8,7 +8,7 @@ import pytest
 from pulumi.output import Unknown
 
 from cognito_password_reset import plan
-from cognito_password_reset.plan import Action
+from cognito_password_reset.plan import Action, Cause
 
 U = Unknown()
 OLD: dict[str, Any] = {
@@ -84,7 +84,9 @@ def test_outputs_have_every_key_even_unset_ones() -> None:
 
 # --- the schedule: rotate_after_days and the window Check computes -----------------------------
 
-SCHEDULED: dict[str, Any] = {**OLD, "rotate_after_days": 90, "rotation_window": "2026-09-02"}
+SCHEDULED: dict[str, Any] = {**OLD, "rotate_after_days": 90, "rotation_window": "2026-09-02",
+                              "reset_at": "2026-09-02T03:00:00Z"}
+"""Reset by the schedule on the first night of its window, 2026-09-02; the next one starts 2026-12-01."""
 
 
 def scheduled(**changes: Any) -> dict[str, Any]:
@@ -122,6 +124,85 @@ def scheduled(**changes: Any) -> dict[str, Any]:
 def test_schedule_plan(old: dict[str, Any], new: dict[str, Any], action: Action, resets: bool) -> None:
     p = plan.plan(old, new)
     assert (p.action, p.resets) == (action, resets)
+
+
+@pytest.mark.parametrize(("old", "new", "action", "cause"), [
+    pytest.param(SCHEDULED, scheduled(rotation_trigger="2026-12"), Action.UPDATE, Cause.CHANGE, id="trigger"),
+    pytest.param(SCHEDULED, scheduled(rotation_window="2026-12-01"), Action.UPDATE, Cause.SCHEDULE,
+                 id="window alone"),
+    pytest.param(SCHEDULED, scheduled(rotation_window="2026-12-01", rotation_trigger="x"), Action.UPDATE,
+                 Cause.CHANGE, id="window and trigger: the change"),
+    pytest.param(SCHEDULED, scheduled(username="bob"), Action.REPLACE, Cause.CHANGE, id="replacement"),
+    pytest.param(SCHEDULED, scheduled(rotation_window=U), Action.UPDATE, Cause.SCHEDULE, id="unknown window"),
+    pytest.param(SCHEDULED, scheduled(client_metadata={"a": "b"}), Action.UPDATE, None, id="record only"),
+])
+def test_the_cause_of_a_reset(old: dict[str, Any], new: dict[str, Any], action: Action, cause: Cause | None) -> None:
+    p = plan.plan(old, new)
+    assert (p.action, p.cause, p.resets) == (action, cause, cause is not None)
+
+
+NEXT = "2026-12-01"
+
+
+def last_reset(at: str, **extra: Any) -> dict[str, Any]:
+    return {**SCHEDULED, "reset_at": at, **extra}
+
+
+@pytest.mark.parametrize(("old", "new", "action", "cause"), [
+    pytest.param(last_reset("2026-10-17T00:00:00Z"), scheduled(rotation_window=NEXT), Action.UPDATE, Cause.SCHEDULE,
+                 id="P=90: last reset exactly 45 days before the window start: due"),
+    pytest.param(last_reset("2026-10-17T00:00:01Z"), scheduled(rotation_window=NEXT), Action.NONE, None,
+                 id="P=90: a second under 45 days: the window is skipped, no step"),
+    pytest.param(last_reset("2026-11-30T15:00:00Z"), scheduled(rotation_window=NEXT), Action.NONE, None,
+                 id="rotated by hand this afternoon: not again tonight"),
+    pytest.param(last_reset("2026-12-01T00:00:00Z"), scheduled(rotation_window=NEXT), Action.NONE, None,
+                 id="reset at the very start of the window"),
+    pytest.param(last_reset("2026-11-30T15:00:00Z"), scheduled(rotation_window="2027-03-01"), Action.UPDATE,
+                 Cause.SCHEDULE, id="the window after the skipped one resets"),
+    pytest.param(last_reset("2026-11-30T15:00:00Z"), scheduled(rotation_window=NEXT, client_metadata={"a": "b"}),
+                 Action.UPDATE, None, id="skipped window and a metadata change: a record, no reset"),
+    pytest.param(last_reset("2026-11-30T15:00:00Z"), scheduled(rotation_window=NEXT, rotation_trigger="x"),
+                 Action.UPDATE, Cause.CHANGE, id="skipped window and a new trigger: the change resets"),
+    pytest.param(last_reset("2026-11-30T15:00:00Z"), scheduled(rotation_window=U), Action.UPDATE, Cause.SCHEDULE,
+                 id="unknown window: may be due"),
+    pytest.param({**SCHEDULED, "reset_at": None}, scheduled(rotation_window=NEXT), Action.UPDATE, Cause.SCHEDULE,
+                 id="never reset (adopted): due"),
+    pytest.param(last_reset("yesterday"), scheduled(rotation_window=NEXT), Action.UPDATE, Cause.SCHEDULE,
+                 id="a reset_at not in our format counts as none"),
+    pytest.param(last_reset("2026-11-27T12:00:00Z", rotate_after_days=7, rotation_window="2026-11-24"),
+                 scheduled(rotate_after_days=7, rotation_window=NEXT), Action.UPDATE, Cause.SCHEDULE,
+                 id="P=7: exactly 3.5 days before: due"),
+    pytest.param(last_reset("2026-11-27T12:00:01Z", rotate_after_days=7, rotation_window="2026-11-24"),
+                 scheduled(rotate_after_days=7, rotation_window=NEXT), Action.NONE, None,
+                 id="P=7: a second under 3.5 days: skipped"),
+    pytest.param(last_reset("2026-11-30T15:00:00Z"), scheduled(rotate_after_days=30, rotation_window=NEXT),
+                 Action.UPDATE, None, id="period changed: recorded, as always"),
+])
+def test_a_window_starting_less_than_half_a_period_after_the_last_reset_is_skipped(
+        old: dict[str, Any], new: dict[str, Any], action: Action, cause: Cause | None) -> None:
+    p = plan.plan(old, new)
+    assert (p.action, p.cause) == (action, cause)
+    if action is Action.NONE:
+        assert p.changed == ()
+
+
+def test_a_deferred_scheduled_reset_is_no_step_or_a_record_of_the_rest() -> None:
+    due = plan.plan(SCHEDULED, scheduled(rotation_window=NEXT))
+    assert plan.deferred(due) == plan.Plan(Action.NONE, (), (), None)
+    both = plan.plan(SCHEDULED, scheduled(rotation_window=NEXT, client_metadata={"a": "b"}))
+    assert plan.deferred(both) == plan.Plan(Action.UPDATE, ("client_metadata",), (), None)
+    change = plan.plan(SCHEDULED, scheduled(rotation_window=NEXT, rotation_trigger="x"))
+    assert plan.deferred(change) == change  # a change is never put off
+
+
+def test_an_update_records_the_stored_window_unless_the_plan_took_the_new_one() -> None:
+    new = scheduled(rotation_window=NEXT, client_metadata={"a": "b"})
+    taken = plan.plan(SCHEDULED, new)
+    assert plan.recorded(taken, SCHEDULED, new)["rotation_window"] == NEXT
+    put_off = plan.deferred(taken)
+    assert plan.recorded(put_off, SCHEDULED, new) == {**new, "rotation_window": "2026-09-02"}
+    skipped_old = last_reset("2026-11-30T15:00:00Z")
+    assert plan.recorded(plan.plan(skipped_old, new), skipped_old, new)["rotation_window"] == "2026-09-02"
 
 
 def test_a_scheduled_change_names_the_window() -> None:

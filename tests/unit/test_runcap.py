@@ -20,7 +20,8 @@ from tests.api_calls import ApiCall, resets
 from .conftest import Pool
 
 KEY = "cognito-password-reset:maxResetsPerRun"
-FIX = "raise cognito-password-reset:maxResetsPerRun in the same change if this many resets are intended"
+FIX = ("raise cognito-password-reset:maxResetsPerRun in the same change to cover every user it resets, or split the "
+       "change into changes of at most 3 users each")
 
 
 @pytest.mark.parametrize(("value", "cap"), [(None, 0), ("", 0), ("0", 0), ("3", 3), (" 100 ", 100), (3, 3),
@@ -51,9 +52,10 @@ def test_users_within_the_cap_pass_and_each_past_it_fails_naming_count_cap_key_a
     with pytest.raises(ResetCapReached) as fourth:
         counter.admit("d", 3, "pool/d")
     assert str(fourth.value) == (
-        "CognitoPasswordReset: resetting pool/d would make 4 resets in this run, over the cap of 3 set by "
-        f"stack config {KEY}, so it is not reset in this run; {FIX} (or run again: the next run resets "
-        "the next ones, up to the cap)")
+        "CognitoPasswordReset: resetting pool/d would make 4 resets for changes in this run (new or replaced "
+        f"resources and changed rotation triggers), over the cap of 3 set by stack config {KEY}, so it is not "
+        f"reset; {FIX}")
+    assert "run again" not in str(fourth.value)  # advice that a failed preview would make false
     assert isinstance(fourth.value, CognitoPasswordResetError)
     with pytest.raises(ResetCapReached, match="would make 5 resets"):
         counter.admit("e", 3, "pool/e")
@@ -89,6 +91,41 @@ def test_concurrent_calls_for_the_same_user_count_it_once() -> None:
     assert failures == []
     with pytest.raises(ResetCapReached, match="would make 3 resets"):
         counter.admit("c", 2, "c")
+
+
+def test_scheduled_resets_past_the_cap_wait_and_are_counted_once_each() -> None:
+    counter = RunCounter()
+    assert [counter.admit_scheduled(u, 2) for u in ("a", "b", "c", "d")] == [None, None, (1, True), (2, True)]
+    # Asked again (Diff, then Update): the same answer, said once.
+    assert [counter.admit_scheduled(u, 2) for u in ("a", "c", "d", "b")] == [None, (1, False), (2, False), None]
+    assert counter.admit_scheduled("e", 2) == (3, True)
+    assert [counter.admit_scheduled(n, 0) for n in range(5)] == [None] * 5  # no cap: all go ahead
+
+
+def test_the_two_tallies_are_independent_so_neither_depends_on_the_order_asked() -> None:
+    # The schedule taking every slot does not make a change fail, nor the other way round:
+    # the preview and the update count the same, whatever order the engine asks in.
+    counter = RunCounter()
+    assert [counter.admit_scheduled(u, 2) for u in ("s1", "s2", "s3")] == [None, None, (1, True)]
+    counter.admit("c1", 2, "pool/c1")
+    counter.admit("c2", 2, "pool/c2")
+    with pytest.raises(ResetCapReached, match="would make 3 resets for changes"):
+        counter.admit("c3", 2, "pool/c3")
+    assert counter.admit_scheduled("s4", 2) == (2, True)
+
+
+def test_the_waiting_warning_names_the_user_window_key_and_value_then_counts() -> None:
+    first = runcap.waiting_warning("us-east-1_AbC/alice", "2026-12-01", 50, 1)
+    assert first == (
+        "CognitoPasswordReset: us-east-1_AbC/alice is due for its scheduled reset (window 2026-12-01) but waits "
+        f"for a later run (1 waiting so far): stack config {KEY} is 50, and this run already makes that many "
+        "scheduled resets; each later run resets up to 50 of the users waiting, longest-waiting first where the "
+        f"program registers them so; raise {KEY} to clear the backlog sooner.")
+    assert runcap.waiting_warning("p/u", "2026-12-01", 50, runcap.WAITING_NAMED) is not None
+    assert runcap.waiting_warning("p/u", "2026-12-01", 50, runcap.WAITING_NAMED + 1) is None
+    hundredth = runcap.waiting_warning("p/u", "2026-12-01", 50, runcap.WAITING_EVERY)
+    assert hundredth is not None and hundredth.startswith(
+        "CognitoPasswordReset: 100 users due for their scheduled reset wait for a later run so far: stack config")
 
 
 # --- where the provider counts -------------------------------------------------------------------
@@ -137,7 +174,7 @@ def test_an_unknown_user_counts_at_every_check(capped: CognitoPasswordResetProvi
     capped.check({}, new(Unknown()))
     with pytest.raises(ResetCapReached,
                        match=r"^CognitoPasswordReset: resetting a user whose pool or username is not known yet "
-                             r"would make 3 resets in this run"):
+                             r"would make 3 resets for changes in this run"):
         capped.check({}, new(Unknown()))
 
 
@@ -183,3 +220,43 @@ def test_create_and_update_past_the_cap_call_nothing(capped: CognitoPasswordRese
 
 def new_in(pool: Pool, username: str, **extra: Any) -> dict[str, Any]:
     return {**new(username, **extra), "user_pool_id": pool.id, "reset_on_create": True}
+
+
+def scheduled_state(username: str, window: str = "2026-09-02", **extra: Any) -> dict[str, Any]:
+    """Stored outputs of a user last reset by the schedule on its window's first night."""
+    return {**new(username), "reset_on_create": True, "rotate_after_days": 90, "rotation_window": window,
+            "reset_at": f"{window}T02:00:00Z", "user_status": "RESET_REQUIRED", **extra}
+
+
+def due(username: str, **extra: Any) -> dict[str, Any]:
+    """Tonight's checked inputs of that user: a new window began."""
+    return {**new(username), "reset_on_create": True, "rotate_after_days": 90, "rotation_window": "2026-12-01",
+            **extra}
+
+
+def test_diff_puts_scheduled_resets_past_the_cap_off_with_a_warning_and_fails_nothing(
+        capped: CognitoPasswordResetProvider, capsys: pytest.CaptureFixture[str]) -> None:
+    results = {u: capped.diff(f"{POOL}/{u}", scheduled_state(u), due(u)).changes for u in ("a", "b", "c", "d")}
+    assert results == {"a": True, "b": True, "c": False, "d": False}
+    assert capped.diff(f"{POOL}/c", scheduled_state("c"), due("c")).changes is False  # asked again: same answer
+    warnings = capsys.readouterr().err.splitlines()
+    assert [w.split(" is due")[0] for w in warnings] == [f"warning: CognitoPasswordReset: {POOL}/c",
+                                                         f"warning: CognitoPasswordReset: {POOL}/d"]
+    assert "(2 waiting so far)" in warnings[1] and f"stack config {KEY} is 2" in warnings[1]
+    # A change still gets its own slots: the schedule filling the cap makes no change fail.
+    assert capped.diff(f"{POOL}/e", scheduled_state("e"), due("e", rotation_trigger="t2")).changes is True
+
+
+def test_update_of_a_deferred_user_records_the_rest_and_keeps_it_due(
+        capped: CognitoPasswordResetProvider, pool: Pool, calls: list[ApiCall]) -> None:
+    for name in ("a", "b", "c"):
+        pool.user(name)
+    olds = {u: {**scheduled_state(u), "user_pool_id": pool.id} for u in ("a", "b", "c")}
+    news = {u: {**due(u), "user_pool_id": pool.id, "client_metadata": {"reason": "new text"}} for u in olds}
+    outs = {}
+    for u in olds:
+        assert capped.diff(f"{pool.id}/{u}", olds[u], news[u]).changes is True  # metadata changed for all
+        outs[u] = capped.update(f"{pool.id}/{u}", olds[u], news[u]).outs or {}
+    assert [c.params["Username"] for c in resets(calls)] == ["a", "b"]
+    assert [outs[u]["rotation_window"] for u in "abc"] == ["2026-12-01", "2026-12-01", "2026-09-02"]
+    assert outs["c"]["reset_at"] == olds["c"]["reset_at"] and outs["c"]["client_metadata"] == {"reason": "new text"}
