@@ -6,6 +6,11 @@ existing stacks, so they live here and everything else refers to them.
 
 from typing import Final
 
+# At module level: Check and Diff ask is_unknown of every property of every resource, and an
+# import statement inside it cost more than the rest of a Diff.
+from pulumi.output import Unknown
+from pulumi.runtime.rpc import UNKNOWN
+
 RESOURCE_TYPE: Final = "CognitoPasswordReset"
 """The name users see; every error sentence starts with it."""
 
@@ -70,9 +75,6 @@ def is_unknown(value: object) -> bool:
     unknown arrives as a ``pulumi.output.Unknown`` instance; the wire sentinel string is
     accepted too, for callers that pass raw wire values.
     """
-    from pulumi.output import Unknown
-    from pulumi.runtime.rpc import UNKNOWN
-
     return isinstance(value, Unknown) or (isinstance(value, str) and value == UNKNOWN)
 
 
