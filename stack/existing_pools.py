@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cognito_password_reset.errors import kind
+from cognito_password_reset.regions import region_of
 from cognito_password_reset.validation import rules
 
 from .keys import ACCOUNT_OVERRIDES, EXISTING_POOL_FIELDS, EXISTING_POOLS
@@ -30,7 +31,7 @@ class ExistingPool:
 
     @property
     def region(self) -> str:
-        return self.user_pool_id.split("_", 1)[0]
+        return region_of(self.user_pool_id)
 
 
 def read_existing_pools(r: Reader, defaults: Defaults) -> tuple[ExistingPool, ...]:
