@@ -28,6 +28,8 @@ def problems(**changes: Any) -> list[validation.Problem]:
     ({"user_pool_id": "us east 1_abc"}, "user_pool_id", "must match the pattern"),
     ({"user_pool_id": "us-east-1_" + "a" * 50}, "user_pool_id", "at most 55"),
     ({"user_pool_id": 42}, "user_pool_id", "must be a string"),
+    ({"user_pool_id": "us-east1_AbC123xyz"}, "user_pool_id", "region part 'us-east1'"),
+    ({"user_pool_id": "US-EAST-1_AbC123xyz"}, "user_pool_id", "region part 'US-EAST-1'"),
     ({"username": None}, "username", "is required"),
     ({"username": ""}, "username", "at least 1"),
     ({"username": "a" * 129}, "username", "at most 128"),
@@ -65,6 +67,9 @@ def test_bad_input_names_the_property(changes: dict[str, Any], prop: str, phrase
 @pytest.mark.parametrize(("changes", "sentence"), [
     ({"user_pool_id": None}, "user_pool_id is required; pass the pool's id, such as 'us-east-1_AbCdEf123' "
                              "(the id output of aws.cognito.UserPool)."),
+    ({"user_pool_id": "us-east1_AbC123xyz"}, "user_pool_id 'us-east1_AbC123xyz' has the region part 'us-east1', "
+                                             "which is not an AWS region name (such as us-east-1); use the pool "
+                                             "id as the Cognito console shows it."),
     ({"username": 42}, "username must be a string but is a number; pass the user's Cognito username "
                        "(no spaces, 1 to 128 characters)."),
     ({"client_metadata": ["a"]}, "client_metadata must be a map of strings to strings but is a list; "
@@ -103,6 +108,8 @@ def test_every_bad_metadata_entry_is_reported_past_unknown_and_bad_ones() -> Non
     {"username": "ÄlïcΣ-ñ.o'brien+tag@example.com"},
     {"username": "a" * 128},
     {"user_pool_id": "eu-west-2_" + "a" * 45},
+    {"user_pool_id": "cn-northwest-1_AbC123"},
+    {"user_pool_id": "eu-north-9_AbC123"},  # a region opened after this botocore: named like the others
     {"client_metadata": {}},
     {"client_metadata": {"reason": "", "": "empty key is allowed by the model"}},
     {"rotation_trigger": ""},
@@ -151,6 +158,12 @@ def test_rules_come_from_the_installed_botocore_model() -> None:
     assert rules.metadata_value.max == members["ClientMetadata"].value.metadata["max"]
 
 
+@pytest.mark.parametrize("pool_id", ["nounderscore", "_abc", "us-east1_abc!", "us-east1_" + "a" * 50])
+def test_a_pool_id_the_api_pattern_refuses_gets_that_sentence_alone(pool_id: str) -> None:
+    (found,) = problems(user_pool_id=pool_id)
+    assert "region part" not in found.reason
+
+
 def test_every_problem_is_reported_at_once() -> None:
     found = problems(user_pool_id="bad", username="", rotation_trigger=1, reset_on_create="no")
     assert {p.property for p in found} == {"user_pool_id", "username", "rotation_trigger", "reset_on_create"}
@@ -169,7 +182,7 @@ def test_an_unknown_period_is_not_a_failure() -> None:
 @pytest.mark.parametrize("region", [
     "us-east-1", "eu-central-2", "ap-southeast-5", "cn-north-1", "us-gov-west-1",
     "us-isob-east-1", "eu-isoe-west-1", "eusc-de-east-1",
-    "me-west-1",  # listed in partitions.json but not in botocore 1.44.8's older endpoints.json
+    "me-west-1", "sa-west-1",
     "eu-north-9", "ap-south-12", "us-gov-east-7",  # not opened yet: named like their partition's regions
 ])
 def test_a_region_shaped_prefix_passes(region: str) -> None:
