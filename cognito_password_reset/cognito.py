@@ -19,6 +19,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from . import cognito_errors, ratelimit, schema
 from .cognito_errors import READ, RESET, Call
 from .errors import ConfigError
+from .regions import region_of
 from .roles import STS_ENDPOINTS_KEY, RoleChain, assumed_credentials
 from .stackconfig import object_value
 
@@ -36,11 +37,6 @@ DEFAULT_MAX_ATTEMPTS = 10
 region) is shared with every other client of the account, so a batch must ride out
 throttling rather than lose a reset; standard mode backs off with jitter and its retry
 quota stops a storm when everything fails. AWS_MAX_ATTEMPTS overrides it."""
-
-
-def region_of(user_pool_id: str) -> str:
-    """The region a pool lives in: its id's prefix (``us-west-2_abc`` -> ``us-west-2``)."""
-    return user_pool_id.split("_", 1)[0]
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,8 @@ The constraints are not retyped here: lengths and patterns come from botocore's 
 model for AdminResetUserPassword, so they follow the botocore version installed. botocore
 itself only checks types and minimum lengths client-side; patterns and maximum lengths are
 ours to enforce, at preview time, before anything reaches AWS. The model's patterns use
-Unicode property classes (``\\p{L}``) that Python's ``re`` lacks, hence ``regex``.
+Unicode property classes (``\\p{L}``) that Python's ``re`` lacks, hence ``regex``. A pool id's
+region part must also be a region name, by botocore's partition data (``regions``).
 
 Unknown values (preview, when an input comes from a resource not created yet) are never a
 failure: they are checked when they become known, at ``pulumi up``.
@@ -21,6 +22,7 @@ import regex
 
 from . import schedule, schema
 from .errors import kind
+from .regions import region_violation
 from .schema import contains_unknown, is_unknown
 
 if TYPE_CHECKING:
@@ -109,6 +111,17 @@ def _check_required_string(props: Mapping[str, Any], prop: str, rule: StringRule
     return [_say(prop, f"{wrong}; {fix}")] if wrong else []
 
 
+def _check_pool_region(props: Mapping[str, Any]) -> list[Problem]:
+    """A pool id the API's pattern lets through may still name no region (us-east1_...): its
+    host does not exist, and ``pulumi up`` would only retry and blame the network."""
+    prop = schema.USER_POOL_ID
+    value = props.get(prop)
+    if not isinstance(value, str) or is_unknown(value) or rules().user_pool_id.violation(value):
+        return []  # unknown, or already refused by _check_required_string
+    wrong = region_violation(value)
+    return [_say(prop, f"{wrong}; use the pool id as the Cognito console shows it")] if wrong else []
+
+
 def _check_metadata(value: Any) -> list[Problem]:
     prop = schema.CLIENT_METADATA
     if value is None or is_unknown(value):
@@ -163,6 +176,7 @@ def check(news: Mapping[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
         *_check_required_string(news, schema.USER_POOL_ID, r.user_pool_id,
                                 "pass the pool's id, such as 'us-east-1_AbCdEf123' "
                                 "(the id output of aws.cognito.UserPool)"),
+        *_check_pool_region(news),
         *_check_required_string(news, schema.USERNAME, r.username,
                                 "pass the user's Cognito username (no spaces, 1 to "
                                 f"{r.username.max} characters)"),

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cognito_password_reset.errors import kind
+from cognito_password_reset.regions import region_of, region_violation
 from cognito_password_reset.validation import rules
 
 from .keys import ACCOUNT_OVERRIDES, EXISTING_POOL_FIELDS, EXISTING_POOLS
@@ -30,7 +31,7 @@ class ExistingPool:
 
     @property
     def region(self) -> str:
-        return self.user_pool_id.split("_", 1)[0]
+        return region_of(self.user_pool_id)
 
 
 def read_existing_pools(r: Reader, defaults: Defaults) -> tuple[ExistingPool, ...]:
@@ -68,6 +69,9 @@ def _pool_id(r: Reader, key: str, value: Any) -> str | None:
     if (problem := rules().user_pool_id.violation(pool_id)) is not None:
         r.fail(key, f"{problem}, so it is not a user pool id; use the id as the Cognito console shows it, "
                     f"such as {EXAMPLE_ID}")
+        return None
+    if (problem := region_violation(pool_id)) is not None:  # the provider's Check would refuse it too
+        r.fail(key, f"{problem}; use the pool id as the Cognito console shows it, such as {EXAMPLE_ID}")
         return None
     return pool_id
 

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from cognito_password_reset import IAM_ACTIONS
+from cognito_password_reset.regions import region_of
 
 
 def user_pool_arn(caller_arn: str, account_id: str, user_pool_id: str) -> str:
@@ -25,8 +26,7 @@ def user_pool_arn(caller_arn: str, account_id: str, user_pool_id: str) -> str:
     credentials, so the pool is in that account.
     """
     partition = caller_arn.split(":")[1]
-    region = user_pool_id.split("_", 1)[0]
-    return f"arn:{partition}:cognito-idp:{region}:{account_id}:userpool/{user_pool_id}"
+    return f"arn:{partition}:cognito-idp:{region_of(user_pool_id)}:{account_id}:userpool/{user_pool_id}"
 
 
 def reset_policy(user_pool_arns: Sequence[str]) -> dict[str, Any]:

@@ -83,3 +83,27 @@ def test_bad_input_is_rejected_by_check_naming_the_property_and_reaches_no_aws(
     assert proxy.requests == []
     assert pool.status("alice") == "CONFIRMED"
 
+
+
+def test_a_pool_id_whose_region_is_not_a_region_fails_check_not_the_network(
+        pool: Pool, shared_proxy: FaultProxy, shared_launch: Launch, declare: Callable[..., Goal]) -> None:
+    # The real pool's id with a typo in its region: the API's pattern accepts it, and the host it
+    # names (cognito-idp.us-east1.amazonaws.com) does not exist, so without Check refusing it,
+    # up retried for ~20 s and then blamed the network.
+    proxy = shared_proxy
+    pool.user("alice")
+    region, suffix = pool.id.split("_", 1)
+    assert region == "us-east-1"
+    bad = f"us-east1_{suffix}"
+    stack = shared_launch(proxy.url).stack
+
+    with pytest.raises(CheckFailed) as failed:
+        stack.up(declare("typo", user_pool_id=bad, username="alice"))
+
+    assert failed.value.failures == [(
+        "user_pool_id",
+        f"CognitoPasswordReset: user_pool_id '{bad}' has the region part 'us-east1', which is not an AWS "
+        "region name (such as us-east-1); use the pool id as the Cognito console shows it.")]
+    assert stack.resources == {}
+    assert proxy.requests == []
+    assert pool.status("alice") == "CONFIRMED"

@@ -114,6 +114,10 @@ def test_only_existing_pools_when_the_stack_creates_none(run_stack: Callable[...
      "Stack config existingPools[0].userPoolId must match the pattern [\\w-]+_[0-9a-zA-Z]+ (from the "
      "AdminResetUserPassword API), so it is not a user pool id; use the id as the Cognito console shows it, "
      "such as eu-west-1_AbC123xyz."),
+    ([{"userPoolId": EU, "users": ["carol"]}, {"userPoolId": "us-east1_AbC123xyz", "users": ["carol"]}],
+     "Stack config existingPools[1].userPoolId 'us-east1_AbC123xyz' has the region part 'us-east1', which is not "
+     "an AWS region name (such as us-east-1); use the pool id as the Cognito console shows it, such as "
+     "eu-west-1_AbC123xyz."),
     ([{"userPoolId": EU, "users": ["carol", "dave", "carol"]}],
      "Stack config existingPools[0].users[2] repeats the user 'carol' of existingPools[0].users[0]; list each "
      "user once per pool."),

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import botocore.session
 import pytest
 from pulumi.output import Unknown
 
-from cognito_password_reset import validation
+from cognito_password_reset import regions, validation
 
 GOOD: dict[str, Any] = {"user_pool_id": "us-east-1_AbC123", "username": "alice"}
 
@@ -25,6 +28,8 @@ def problems(**changes: Any) -> list[validation.Problem]:
     ({"user_pool_id": "us east 1_abc"}, "user_pool_id", "must match the pattern"),
     ({"user_pool_id": "us-east-1_" + "a" * 50}, "user_pool_id", "at most 55"),
     ({"user_pool_id": 42}, "user_pool_id", "must be a string"),
+    ({"user_pool_id": "us-east1_AbC123xyz"}, "user_pool_id", "region part 'us-east1'"),
+    ({"user_pool_id": "US-EAST-1_AbC123xyz"}, "user_pool_id", "region part 'US-EAST-1'"),
     ({"username": None}, "username", "is required"),
     ({"username": ""}, "username", "at least 1"),
     ({"username": "a" * 129}, "username", "at most 128"),
@@ -62,6 +67,9 @@ def test_bad_input_names_the_property(changes: dict[str, Any], prop: str, phrase
 @pytest.mark.parametrize(("changes", "sentence"), [
     ({"user_pool_id": None}, "user_pool_id is required; pass the pool's id, such as 'us-east-1_AbCdEf123' "
                              "(the id output of aws.cognito.UserPool)."),
+    ({"user_pool_id": "us-east1_AbC123xyz"}, "user_pool_id 'us-east1_AbC123xyz' has the region part 'us-east1', "
+                                             "which is not an AWS region name (such as us-east-1); use the pool "
+                                             "id as the Cognito console shows it."),
     ({"username": 42}, "username must be a string but is a number; pass the user's Cognito username "
                        "(no spaces, 1 to 128 characters)."),
     ({"client_metadata": ["a"]}, "client_metadata must be a map of strings to strings but is a list; "
@@ -100,6 +108,8 @@ def test_every_bad_metadata_entry_is_reported_past_unknown_and_bad_ones() -> Non
     {"username": "ÄlïcΣ-ñ.o'brien+tag@example.com"},
     {"username": "a" * 128},
     {"user_pool_id": "eu-west-2_" + "a" * 45},
+    {"user_pool_id": "cn-northwest-1_AbC123"},
+    {"user_pool_id": "eu-north-9_AbC123"},  # a region opened after this botocore: named like the others
     {"client_metadata": {}},
     {"client_metadata": {"reason": "", "": "empty key is allowed by the model"}},
     {"rotation_trigger": ""},
@@ -148,6 +158,12 @@ def test_rules_come_from_the_installed_botocore_model() -> None:
     assert rules.metadata_value.max == members["ClientMetadata"].value.metadata["max"]
 
 
+@pytest.mark.parametrize("pool_id", ["nounderscore", "_abc", "us-east1_abc!", "us-east1_" + "a" * 50])
+def test_a_pool_id_the_api_pattern_refuses_gets_that_sentence_alone(pool_id: str) -> None:
+    (found,) = problems(user_pool_id=pool_id)
+    assert "region part" not in found.reason
+
+
 def test_every_problem_is_reported_at_once() -> None:
     found = problems(user_pool_id="bad", username="", rotation_trigger=1, reset_on_create="no")
     assert {p.property for p in found} == {"user_pool_id", "username", "rotation_trigger", "reset_on_create"}
@@ -160,3 +176,63 @@ def test_a_period_that_crossed_the_wire_as_a_float_is_a_whole_number_again() -> 
 
 def test_an_unknown_period_is_not_a_failure() -> None:
     assert problems(rotate_after_days=Unknown()) == []
+
+
+# A pool id's region part: region-shaped by botocore's partition data, not by a list of ours.
+@pytest.mark.parametrize("region", [
+    "us-east-1", "eu-central-2", "ap-southeast-5", "cn-north-1", "us-gov-west-1",
+    "us-isob-east-1", "eu-isoe-west-1", "eusc-de-east-1",
+    "me-west-1", "sa-west-1",
+    "eu-north-9", "ap-south-12", "us-gov-east-7",  # not opened yet: named like their partition's regions
+])
+def test_a_region_shaped_prefix_passes(region: str) -> None:
+    assert regions.region_violation(f"{region}_AbC123xyz") is None
+
+
+@pytest.mark.parametrize(("pool_id", "region"), [
+    ("us-east1_AbC123xyz", "us-east1"),
+    ("useast-1_AbC123xyz", "useast-1"),
+    ("US-EAST-1_AbC123xyz", "US-EAST-1"),
+    ("us-east-1x_AbC123xyz", "us-east-1x"),
+    ("_abc", ""),
+    ("us-east-_abc", "us-east-"),
+    ("xx-east-1_abc", "xx-east-1"),  # no partition has the area xx
+    ("us-ëast-1_abc", "us-ëast-1"),  # \w in a region name is ASCII, as in the other SDKs
+    ("us-east-١_abc", "us-east-١"),  # an Arabic-Indic digit one
+    ("aws-global_abc", "aws-global"),  # listed by botocore, but a pseudo-region: no Cognito host there
+    ("aws-cn-global_abc", "aws-cn-global"),
+])
+def test_a_prefix_that_is_not_a_region_name_is_refused_naming_it(pool_id: str, region: str) -> None:
+    assert regions.region_violation(pool_id) == (
+        f"{pool_id!r} has the region part {region!r}, which is not an AWS region name (such as us-east-1)")
+
+
+def test_every_region_botocore_lists_passes() -> None:
+    data = botocore.session.get_session().get_data("partitions")
+    listed = [name for p in data["partitions"] for name in p["regions"] if not name.endswith("-global")]
+    assert len(listed) > 30
+    assert [name for name in listed if regions.region_violation(f"{name}_a") is not None] == []
+
+
+@pytest.fixture
+def own_partition_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """botocore's loader reading partitions.json from AWS_DATA_PATH first; the cache cleared around it."""
+    monkeypatch.setenv("AWS_DATA_PATH", str(tmp_path))
+    regions.region_names.cache_clear()
+    yield tmp_path
+    regions.region_names.cache_clear()
+
+
+def test_the_shape_comes_from_botocores_loader_so_a_new_partition_passes(own_partition_data: Path) -> None:
+    (own_partition_data / "partitions.json").write_text(json.dumps({"version": "1.1", "partitions": [
+        {"id": "aws-new", "regionRegex": "^zz\\-\\w+\\-\\d+$", "regions": {"odd-one": {}, "aws-new-global": {}},
+         "outputs": {}},
+    ]}))
+    assert regions.region_violation("zz-central-1_abc") is None  # by its pattern
+    assert regions.region_violation("odd-one_abc") is None  # listed by name
+    assert regions.region_violation("aws-new-global_abc") is not None  # its pseudo-region
+    assert regions.region_violation("us-east-1_abc") is not None  # this data has no aws partition
+
+
+def test_the_partition_data_is_read_once() -> None:
+    assert regions.region_names() is regions.region_names()
