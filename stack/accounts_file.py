@@ -6,6 +6,10 @@ the file, its row number (the header is row 1, as a spreadsheet shows it) and th
 sentences echo no value but a username (an email or a name is personal, and CI logs are wide
 open), so the reader finds the row by its number.
 
+The file is read as CSV, the way a spreadsheet reads it: a quoted cell may hold commas and line
+breaks, and a row is a record, not a line (a line break inside a quoted cell starts no new row,
+and no other character ends one). A line break inside a cell is then refused (LINE_BREAKS).
+
 One pass over the rows, a dict for duplicates: linear in the file's size (a 2,000-row file is
 read and checked in well under a second).
 """
@@ -13,6 +17,8 @@ read and checked in well under a second).
 from __future__ import annotations
 
 import csv
+import io
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +26,9 @@ from .keys import TEST_ACCOUNT_FIELDS, TEST_ACCOUNTS_FILE
 from .reading import Reader, is_email, username_problem
 
 REQUIRED_COLUMNS = ("username", "email")
+LINE_BREAKS = "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"
+"""Where ``str.splitlines`` ends a line (its docs' table). Inside a cell it is a mistake: no username
+or email has one, and a name is the greeting line of the reset email ("Hello {name},")."""
 
 
 def read_accounts_file(r: Reader, root: Path, path_text: str) -> list[tuple[str, str, dict[str, Any]]]:
@@ -30,8 +39,10 @@ def read_accounts_file(r: Reader, root: Path, path_text: str) -> list[tuple[str,
     path = root / path_text
     where = f"{TEST_ACCOUNTS_FILE} ({path_text}"
     try:
-        # utf-8-sig: a file saved by a spreadsheet often starts with a byte-order mark.
-        text = path.read_text(encoding="utf-8-sig")
+        # utf-8-sig: a file saved by a spreadsheet often starts with a byte-order mark. newline="",
+        # as the csv docs require: a quoted cell's \r\n reaches csv as it is, not as \n.
+        with path.open(encoding="utf-8-sig", newline="") as file:
+            text = file.read()
     except FileNotFoundError:
         r.fail(TEST_ACCOUNTS_FILE, f"names {path_text}, which does not exist; give a path relative to the "
                                    f"project folder (the one with Pulumi.yaml)")
@@ -43,9 +54,9 @@ def read_accounts_file(r: Reader, root: Path, path_text: str) -> list[tuple[str,
         r.fail(TEST_ACCOUNTS_FILE, f"names {path_text}, which cannot be read ({exc.strerror})")
         return []
 
-    reader = csv.reader(text.splitlines())
-    header = next(reader, None)
-    columns = [c.strip() for c in header] if header else []
+    records = _records(text)
+    _, header = next(records, (1, []))
+    columns = [c.strip() for c in header]
     missing = [c for c in REQUIRED_COLUMNS if c not in columns]
     if missing:
         r.fail(f"{where}, row 1)", f"must be the header row naming the columns {','.join(TEST_ACCOUNT_FIELDS)} "
@@ -64,8 +75,7 @@ def read_accounts_file(r: Reader, root: Path, path_text: str) -> list[tuple[str,
 
     rows: list[tuple[str, str, dict[str, Any]]] = []
     first_row: dict[str, int] = {}
-    for row in reader:
-        number = reader.line_num
+    for number, row in records:
         if not any(cell.strip() for cell in row):
             continue  # a blank line (often the last one) is not an account
         at = f"{where}, row {number}"
@@ -73,9 +83,17 @@ def read_accounts_file(r: Reader, root: Path, path_text: str) -> list[tuple[str,
             r.fail(f"{at})", f"has {len(row)} fields but the header has {len(columns)}; quote a value that "
                              f"contains a comma")
             continue
-        username = row[index["username"]].strip()
-        email = row[index["email"]].strip()
-        name = row[index["name"]].strip() if "name" in index else ""
+        cells = {column: row[i].strip() for column, i in index.items()}
+        broken = False
+        for column, cell in cells.items():
+            # The character, not the value: an email or a name is not echoed.
+            if (char := next((c for c in cell if c in LINE_BREAKS), None)) is not None:
+                r.fail(f"{at}, column {column})", f"contains a line break (U+{ord(char):04X}); put the value on "
+                                                  f"one line (in a spreadsheet, Alt+Enter in a cell makes one)")
+                broken = True
+        if broken:
+            continue
+        username, email, name = cells["username"], cells["email"], cells.get("name", "")
         ok = True
         if not username:
             r.fail(f"{at}, column username)", "is empty; give every test account a username")
@@ -99,3 +117,13 @@ def read_accounts_file(r: Reader, root: Path, path_text: str) -> list[tuple[str,
         if ok:
             rows.append((f"{at})", username, {"create": True, "email": email, "name": name or None}))
     return rows
+
+
+def _records(text: str) -> Iterator[tuple[int, list[str]]]:
+    """(row, cells) per record, the row numbered as a spreadsheet numbers it (the header is row 1).
+
+    Not csv's ``line_num``: that counts lines, and a quoted cell's line break is one.
+    """
+    # StringIO(newline=""), like a file opened so, ends a line only at \r, \n or \r\n; csv then
+    # joins the lines of a quoted cell. (str.splitlines also splits at U+2028, U+0085, form feed...)
+    yield from enumerate(csv.reader(io.StringIO(text, newline="")), start=1)

@@ -15,8 +15,14 @@ from tests.program.test_program import RESET, USER
 EMAIL_CANARY = "private.person.canary@example.org"
 
 
+def spreadsheet(*rows: str) -> str:
+    """The rows as a spreadsheet's "CSV UTF-8" export writes them: a byte-order mark, CRLF after each."""
+    return "\ufeff" + "".join(f"{row}\r\n" for row in rows)
+
+
 def load_file(tmp_path: Path, text: str, **extra: object) -> sc.StackConfig:
-    (tmp_path / "accounts.csv").write_text(text, encoding="utf-8")
+    # Bytes, so that every line ending is the one the test spells (write_text may translate \n).
+    (tmp_path / "accounts.csv").write_bytes(text.encode("utf-8"))
     raw = {"testAccountsFile": "accounts.csv", **{k: v if isinstance(v, str) else json.dumps(v)
                                                    for k, v in extra.items()}}
     return sc.load(raw.get, has_test_account_password=True, root=tmp_path)
@@ -77,6 +83,53 @@ def test_every_bad_row_is_reported_at_once_with_file_row_and_column(tmp_path: Pa
     # Emails and names may be personal: none is echoed, only usernames.
     for value in ("canary", "other@example.com", "Nobody", "nobody@", "Bad", "Again"):
         assert all(value not in p for p in found), value
+
+
+AT = "Stack config testAccountsFile (accounts.csv, row"
+
+
+def test_a_spreadsheet_export_is_read_cell_for_cell(tmp_path: Path) -> None:
+    text = spreadsheet("username,email,name", 'qa-1,qa-1@example.com,"Doe, Jane"', "qa-2,qa-2@example.com,")
+    accounts = {a.username: a for a in load_file(tmp_path, text).accounts}
+    assert [(a.email, a.name) for a in accounts.values()] == [("qa-1@example.com", "Doe, Jane"),
+                                                             ("qa-2@example.com", None)]
+
+
+def test_a_line_break_in_a_quoted_cell_is_refused_and_later_rows_keep_their_numbers(tmp_path: Path) -> None:
+    # Alt+Enter in a spreadsheet cell: the export quotes the cell and keeps its CRLF. The row is
+    # still one row, so the bad email below is row 3, as the spreadsheet shows it.
+    text = spreadsheet("username,email,name", 'qa-1,qa-1@example.com,"Line one\r\nLine two"',
+                       "qa-2,not-an-email,Two", "qa-3,qa-3@example.com,Three")
+    assert problems(tmp_path, text) == (
+        f"{AT} 2, column name) contains a line break (U+000D); put the value on one line (in a spreadsheet, "
+        f"Alt+Enter in a cell makes one).",
+        f"{AT} 3, column email) is not an email address; use the form name@example.com.",
+    )
+
+
+def test_a_line_break_in_a_username_or_email_is_refused_without_echoing_the_email(tmp_path: Path) -> None:
+    text = spreadsheet("username,email", '"qa-1\nqa-one",qa-1@example.com',
+                       f'qa-2,"{EMAIL_CANARY[:8]}\n{EMAIL_CANARY[8:]}"')
+    found = problems(tmp_path, text)
+    assert found == (
+        f"{AT} 2, column username) contains a line break (U+000A); put the value on one line (in a "
+        f"spreadsheet, Alt+Enter in a cell makes one).",
+        f"{AT} 3, column email) contains a line break (U+000A); put the value on one line (in a "
+        f"spreadsheet, Alt+Enter in a cell makes one).",
+    )
+    assert all(part not in p for p in found for part in ("private", "canary"))
+
+
+@pytest.mark.parametrize("char", ["\u2028", "\x85", "\f"])
+def test_a_unicode_line_break_in_a_cell_splits_no_row(tmp_path: Path, char: str) -> None:
+    # Not a CSV line end, so a spreadsheet exports it unquoted and shows one row; str.splitlines
+    # would end a line there. In a name it is refused as any line break is, at its own row.
+    text = spreadsheet("username,email,name", f"qa-1,qa-1@example.com,Ann{char}Lee", "qa-2,not-an-email,Two")
+    assert problems(tmp_path, text) == (
+        f"{AT} 2, column name) contains a line break (U+{ord(char):04X}); put the value on one line (in a "
+        f"spreadsheet, Alt+Enter in a cell makes one).",
+        f"{AT} 3, column email) is not an email address; use the form name@example.com.",
+    )
 
 
 @pytest.mark.parametrize(("text", "sentence"), [
