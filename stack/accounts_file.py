@@ -8,7 +8,9 @@ open), so the reader finds the row by its number.
 
 The file is read as CSV, the way a spreadsheet reads it: a quoted cell may hold commas and line
 breaks, and a row is a record, not a line (a line break inside a quoted cell starts no new row,
-and no other character ends one). A line break inside a cell is then refused (LINE_BREAKS).
+and no other character ends one). A line break inside a cell is then refused (LINE_BREAKS). A
+quote that is never closed is refused at the row where it opens: csv would read every later row
+into that one cell, and other people's usernames and emails would become one account's name.
 
 One pass over the rows, a dict for duplicates: linear in the file's size (a 2,000-row file is
 read and checked in well under a second).
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -29,6 +32,7 @@ REQUIRED_COLUMNS = ("username", "email")
 LINE_BREAKS = "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"
 """Where ``str.splitlines`` ends a line (its docs' table). Inside a cell it is a mistake: no username
 or email has one, and a name is the greeting line of the reset email ("Hello {name},")."""
+CLOSE_QUOTES = 'close the quote, and write a quote that is part of a value as two ("")'
 
 
 def read_accounts_file(r: Reader, root: Path, path_text: str) -> list[tuple[str, str, dict[str, Any]]]:
@@ -55,7 +59,10 @@ def read_accounts_file(r: Reader, root: Path, path_text: str) -> list[tuple[str,
         return []
 
     records = _records(text)
-    _, header = next(records, (1, []))
+    _, header, unreadable = next(records, (1, [], None))
+    if unreadable:
+        r.fail(f"{where}, row 1)", unreadable)
+        return []
     columns = [c.strip() for c in header]
     missing = [c for c in REQUIRED_COLUMNS if c not in columns]
     if missing:
@@ -75,10 +82,13 @@ def read_accounts_file(r: Reader, root: Path, path_text: str) -> list[tuple[str,
 
     rows: list[tuple[str, str, dict[str, Any]]] = []
     first_row: dict[str, int] = {}
-    for number, row in records:
+    for number, row, unreadable in records:
+        at = f"{where}, row {number}"
+        if unreadable:
+            r.fail(f"{at})", unreadable)
+            continue
         if not any(cell.strip() for cell in row):
             continue  # a blank line (often the last one) is not an account
-        at = f"{where}, row {number}"
         if len(row) != len(columns):
             r.fail(f"{at})", f"has {len(row)} fields but the header has {len(columns)}; quote a value that "
                              f"contains a comma")
@@ -119,11 +129,37 @@ def read_accounts_file(r: Reader, root: Path, path_text: str) -> list[tuple[str,
     return rows
 
 
-def _records(text: str) -> Iterator[tuple[int, list[str]]]:
-    """(row, cells) per record, the row numbered as a spreadsheet numbers it (the header is row 1).
+def _records(text: str) -> Iterator[tuple[int, list[str], str | None]]:
+    """(row, cells, why it cannot be read or None) per record, the row numbered as a spreadsheet
+    numbers it (the header is row 1); the last record when one cannot be read.
 
     Not csv's ``line_num``: that counts lines, and a quoted cell's line break is one.
     """
-    # StringIO(newline=""), like a file opened so, ends a line only at \r, \n or \r\n; csv then
-    # joins the lines of a quoted cell. (str.splitlines also splits at U+2028, U+0085, form feed...)
-    yield from enumerate(csv.reader(io.StringIO(text, newline="")), start=1)
+    ended = False
+
+    def lines() -> Iterator[str]:
+        nonlocal ended
+        # StringIO(newline=""), like a file opened so, ends a line only at \r, \n or \r\n; csv then
+        # joins the lines of a quoted cell. (str.splitlines also ends one at U+2028, U+0085, \f...)
+        yield from io.StringIO(text, newline="")
+        ended = True
+
+    reader = csv.reader(lines())
+    for number in itertools.count(1):
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            # In practice "field larger than field limit": an open quote with 128 KiB after it.
+            yield number, [], (f"cannot be read as CSV ({exc}), most likely because a quote opened in it is "
+                               f"never closed; {CLOSE_QUOTES}")
+            return
+        if ended:
+            # csv returns a record at its own line end, without reading on; it reaches the end of the
+            # file inside one only when a quote opened there is never closed, and then returns the
+            # rest of the file as that cell, raising nothing.
+            yield number, row, (f"opens a quote that is never closed, so every row after it would be read "
+                                f"into this one; {CLOSE_QUOTES}")
+            return
+        yield number, row, None

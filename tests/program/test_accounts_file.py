@@ -132,6 +132,32 @@ def test_a_unicode_line_break_in_a_cell_splits_no_row(tmp_path: Path, char: str)
     )
 
 
+UNCLOSED = 'close the quote, and write a quote that is part of a value as two ("").'
+
+
+def test_a_quote_never_closed_is_refused_at_the_row_where_it_opens(tmp_path: Path) -> None:
+    # Row 3 of 5: csv would read rows 4 and 5 into Dave's name, other people's emails with them.
+    text = spreadsheet("username,email,name", "qa-1,not-an-email,One", 'qa-2,qa-2@example.com,"Dave',
+                       f"qa-3,{EMAIL_CANARY},Three", "qa-4,qa-4@example.com,Four")
+    found = problems(tmp_path, text)
+    assert found == (
+        f"{AT} 2, column email) is not an email address; use the form name@example.com.",
+        f"{AT} 3) opens a quote that is never closed, so every row after it would be read into this one; "
+        f"{UNCLOSED}",
+    )
+    assert all(value not in p for p in found for value in ("canary", "Dave", "Three", "qa-3", "qa-4"))
+
+
+def test_a_quote_never_closed_before_128_kib_more_is_refused_at_its_row(tmp_path: Path) -> None:
+    # csv gives up on a cell past its field limit (131,072 characters) before the file ends.
+    rows = [f"qa-{i:04},{EMAIL_CANARY},Person {i}" for i in range(4_000)]
+    found = problems(tmp_path, spreadsheet("username,email,name", 'qa-x,qa-x@example.com,"Dave', *rows))
+    assert found == (
+        f"{AT} 2) cannot be read as CSV (field larger than field limit (131072)), most likely because a quote "
+        f"opened in it is never closed; {UNCLOSED}",
+    )
+
+
 @pytest.mark.parametrize(("text", "sentence"), [
     ("qa-1,qa-1@example.com,One\n",
      "(accounts.csv, row 1) must be the header row naming the columns username,email,name but lacks username "
@@ -143,6 +169,9 @@ def test_a_unicode_line_break_in_a_cell_splits_no_row(tmp_path: Path, char: str)
      "the header as the file's first line."),
     ("username,email,phone\nqa-1,qa-1@example.com,+1555\n",
      "(accounts.csv, row 1, column phone) is not a test-account column; use username, email, name."),
+    ('"username,email\nqa-1,qa-1@example.com\n',
+     f"(accounts.csv, row 1) opens a quote that is never closed, so every row after it would be read into this "
+     f"one; {UNCLOSED}"),
 ])
 def test_a_bad_header_is_one_sentence(tmp_path: Path, text: str, sentence: str) -> None:
     assert problems(tmp_path, text) == (f"Stack config testAccountsFile {sentence}",)
