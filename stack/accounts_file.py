@@ -1,7 +1,7 @@
 """Test accounts from a CSV file (``testAccountsFile``): scripted provisioning, hundreds of rows.
 
 The file has a header row naming its columns (``username`` and ``email`` required, ``name``
-optional, in any order) and one account per row. Every bad row is reported at once, each with
+optional, in any order, in any case) and one account per row. Every bad row is reported at once, each with
 the file, its row number (the header is row 1, as a spreadsheet shows it) and the column; the
 sentences echo no value but a username (an email or a name is personal, and CI logs are wide
 open), so the reader finds the row by its number.
@@ -63,16 +63,17 @@ def read_accounts_file(r: Reader, root: Path, path_text: str) -> list[tuple[str,
     if unreadable:
         r.fail(f"{where}, row 1)", unreadable)
         return []
-    columns = [c.strip() for c in header]
+    # Named as a person reads a header: " Email" is email.
+    columns = [c.strip().lower() for c in header]
     missing = [c for c in REQUIRED_COLUMNS if c not in columns]
     if missing:
         r.fail(f"{where}, row 1)", f"must be the header row naming the columns {','.join(TEST_ACCOUNT_FIELDS)} "
                                    f"but lacks {' and '.join(missing)}; add the header as the file's first line")
         return []
     header_problems_before = len(r.problems)
-    for column in columns:
+    for cell, column in zip(header, columns, strict=True):
         if column not in TEST_ACCOUNT_FIELDS:
-            r.fail(f"{where}, row 1, column {column or '(empty)'})",
+            r.fail(f"{where}, row 1, column {cell.strip() or '(empty)'})",
                    f"is not a test-account column; use {', '.join(TEST_ACCOUNT_FIELDS)}")
     if len(set(columns)) != len(columns):
         r.fail(f"{where}, row 1)", "names a column twice; name each of username, email, name once")

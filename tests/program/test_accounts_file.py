@@ -158,6 +158,12 @@ def test_a_quote_never_closed_before_128_kib_more_is_refused_at_its_row(tmp_path
     )
 
 
+def test_header_names_are_read_in_any_case_with_spaces_around(tmp_path: Path) -> None:
+    text = spreadsheet(" Username ,EMAIL, Name", "qa-1,qa-1@example.com,QA One")
+    assert [(a.username, a.email, a.name) for a in load_file(tmp_path, text).accounts] == [
+        ("qa-1", "qa-1@example.com", "QA One")]
+
+
 @pytest.mark.parametrize(("text", "sentence"), [
     ("qa-1,qa-1@example.com,One\n",
      "(accounts.csv, row 1) must be the header row naming the columns username,email,name but lacks username "
@@ -167,8 +173,10 @@ def test_a_quote_never_closed_before_128_kib_more_is_refused_at_its_row(tmp_path
     ("username,mail\nqa-1,qa-1@example.com\n",
      "(accounts.csv, row 1) must be the header row naming the columns username,email,name but lacks email; add "
      "the header as the file's first line."),
-    ("username,email,phone\nqa-1,qa-1@example.com,+1555\n",
-     "(accounts.csv, row 1, column phone) is not a test-account column; use username, email, name."),
+    ("username,email, Phone\nqa-1,qa-1@example.com,+1555\n",
+     "(accounts.csv, row 1, column Phone) is not a test-account column; use username, email, name."),
+    ("username,email,Email\nqa-1,qa-1@example.com,qa-1@example.com\n",
+     "(accounts.csv, row 1) names a column twice; name each of username, email, name once."),
     ('"username,email\nqa-1,qa-1@example.com\n',
      f"(accounts.csv, row 1) opens a quote that is never closed, so every row after it would be read into this "
      f"one; {UNCLOSED}"),
