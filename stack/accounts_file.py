@@ -12,6 +12,8 @@ and no other character ends one). A line break inside a cell is then refused (LI
 quote that is never closed is refused at the row where it opens: csv would read every later row
 into that one cell, and other people's usernames and emails would become one account's name.
 
+Cells are separated by commas, or by semicolons or tabs when the header is (DELIMITERS).
+
 One pass over the rows, a dict for duplicates: linear in the file's size (a 2,000-row file is
 read and checked in well under a second).
 """
@@ -32,6 +34,12 @@ REQUIRED_COLUMNS = ("username", "email")
 LINE_BREAKS = "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"
 """Where ``str.splitlines`` ends a line (its docs' table). Inside a cell it is a mistake: no username
 or email has one, and a name is the greeting line of the reset email ("Hello {name},")."""
+DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab"}
+"""Tried in this order on the header line; the first that splits it into cells naming username and
+email is the file's. Excel writes semicolons where the comma is the decimal mark (German, French
+and many other locales), a sheet's tab-separated export tabs. A rule, not csv.Sniffer: the
+header's words are known, while the sniffer guesses from how often characters recur (given a
+comma file of two rows with quoted names such as "Doe, Jane", it picked the letter l)."""
 CLOSE_QUOTES = 'close the quote, and write a quote that is part of a value as two ("")'
 
 
@@ -58,7 +66,8 @@ def read_accounts_file(r: Reader, root: Path, path_text: str) -> list[tuple[str,
         r.fail(TEST_ACCOUNTS_FILE, f"names {path_text}, which cannot be read ({exc.strerror})")
         return []
 
-    records = _records(text)
+    delimiter = _delimiter(text)
+    records = _records(text, delimiter)
     _, header, unreadable = next(records, (1, [], None))
     if unreadable:
         r.fail(f"{where}, row 1)", unreadable)
@@ -68,7 +77,8 @@ def read_accounts_file(r: Reader, root: Path, path_text: str) -> list[tuple[str,
     missing = [c for c in REQUIRED_COLUMNS if c not in columns]
     if missing:
         r.fail(f"{where}, row 1)", f"must be the header row naming the columns {','.join(TEST_ACCOUNT_FIELDS)} "
-                                   f"but lacks {' and '.join(missing)}; add the header as the file's first line")
+                                   f"(separated by commas, semicolons or tabs) but lacks {' and '.join(missing)}; "
+                                   f"add the header as the file's first line")
         return []
     header_problems_before = len(r.problems)
     for cell, column in zip(header, columns, strict=True):
@@ -91,8 +101,9 @@ def read_accounts_file(r: Reader, root: Path, path_text: str) -> list[tuple[str,
         if not any(cell.strip() for cell in row):
             continue  # a blank line (often the last one) is not an account
         if len(row) != len(columns):
-            r.fail(f"{at})", f"has {len(row)} fields but the header has {len(columns)}; quote a value that "
-                             f"contains a comma")
+            separator = DELIMITERS[delimiter]
+            r.fail(f"{at})", f"has {len(row)} {separator}-separated fields but the header has {len(columns)}; "
+                             f"quote a value that contains a {separator}")
             continue
         cells = {column: row[i].strip() for column, i in index.items()}
         broken = False
@@ -130,7 +141,18 @@ def read_accounts_file(r: Reader, root: Path, path_text: str) -> list[tuple[str,
     return rows
 
 
-def _records(text: str) -> Iterator[tuple[int, list[str], str | None]]:
+def _delimiter(text: str) -> str:
+    """The file's delimiter (DELIMITERS), read from its header line; a comma when none fits (the
+    header's sentence then says what it lacks)."""
+    header = io.StringIO(text, newline="").readline()
+    for delimiter in DELIMITERS:
+        cells = next(csv.reader([header], delimiter=delimiter), [])
+        if {c.strip().lower() for c in cells} >= set(REQUIRED_COLUMNS):
+            return delimiter
+    return ","
+
+
+def _records(text: str, delimiter: str) -> Iterator[tuple[int, list[str], str | None]]:
     """(row, cells, why it cannot be read or None) per record, the row numbered as a spreadsheet
     numbers it (the header is row 1); the last record when one cannot be read.
 
@@ -145,7 +167,7 @@ def _records(text: str) -> Iterator[tuple[int, list[str], str | None]]:
         yield from io.StringIO(text, newline="")
         ended = True
 
-    reader = csv.reader(lines())
+    reader = csv.reader(lines(), delimiter=delimiter)
     for number in itertools.count(1):
         try:
             row = next(reader)

@@ -76,7 +76,7 @@ def test_every_bad_row_is_reported_at_once_with_file_row_and_column(tmp_path: Pa
         f"{at} 6, column username) must match the pattern [\\p{{L}}\\p{{M}}\\p{{S}}\\p{{N}}\\p{{P}}]+ (from the "
         f"AdminResetUserPassword API), so Cognito would refuse it as a username.",
         f"{at} 7, column username) is empty; give every test account a username.",
-        f"{at} 8) has 2 fields but the header has 3; quote a value that contains a comma.",
+        f"{at} 8) has 2 comma-separated fields but the header has 3; quote a value that contains a comma.",
         f"{at} 9) repeats the account 'qa-9'; list each account once, in testAccounts, testAccountsFile or "
         f"existingUsers.",
     )
@@ -158,21 +158,42 @@ def test_a_quote_never_closed_before_128_kib_more_is_refused_at_its_row(tmp_path
     )
 
 
+def test_a_semicolon_separated_export_is_read(tmp_path: Path) -> None:
+    # Excel's CSV where the decimal mark is a comma (German and many more): cells split at ";",
+    # so a comma in a name is left unquoted, and a semicolon in one is quoted.
+    text = spreadsheet("Username;Email;Name", "qa-1;qa-1@example.com;Müller, Hans",
+                       'qa-2;qa-2@example.com;"Meier; Anna"')
+    assert [(a.username, a.email, a.name) for a in load_file(tmp_path, text).accounts] == [
+        ("qa-1", "qa-1@example.com", "Müller, Hans"), ("qa-2", "qa-2@example.com", "Meier; Anna")]
+
+
+def test_a_semicolon_separated_row_that_does_not_fit_names_the_separator(tmp_path: Path) -> None:
+    text = spreadsheet("username;email;name", "qa-1;qa-1@example.com;Eins", f"qa-2,{EMAIL_CANARY},Zwei")
+    assert problems(tmp_path, text) == (
+        f"{AT} 3) has 1 semicolon-separated fields but the header has 3; quote a value that contains a semicolon.",)
+
+
+def test_a_tab_separated_export_is_read(tmp_path: Path) -> None:
+    text = spreadsheet("username\temail\tname", "qa-1\tqa-1@example.com\tDoe, Jane; Jr.")
+    assert [(a.username, a.name) for a in load_file(tmp_path, text).accounts] == [("qa-1", "Doe, Jane; Jr.")]
+
+
 def test_header_names_are_read_in_any_case_with_spaces_around(tmp_path: Path) -> None:
     text = spreadsheet(" Username ,EMAIL, Name", "qa-1,qa-1@example.com,QA One")
     assert [(a.username, a.email, a.name) for a in load_file(tmp_path, text).accounts] == [
         ("qa-1", "qa-1@example.com", "QA One")]
 
 
+NO_HEADER = ("(accounts.csv, row 1) must be the header row naming the columns username,email,name (separated by "
+             "commas, semicolons or tabs) but lacks")
+
+
 @pytest.mark.parametrize(("text", "sentence"), [
-    ("qa-1,qa-1@example.com,One\n",
-     "(accounts.csv, row 1) must be the header row naming the columns username,email,name but lacks username "
-     "and email; add the header as the file's first line."),
-    ("", "(accounts.csv, row 1) must be the header row naming the columns username,email,name but lacks "
-         "username and email; add the header as the file's first line."),
-    ("username,mail\nqa-1,qa-1@example.com\n",
-     "(accounts.csv, row 1) must be the header row naming the columns username,email,name but lacks email; add "
-     "the header as the file's first line."),
+    ("qa-1,qa-1@example.com,One\n", f"{NO_HEADER} username and email; add the header as the file's first line."),
+    ("", f"{NO_HEADER} username and email; add the header as the file's first line."),
+    ("username,mail\nqa-1,qa-1@example.com\n", f"{NO_HEADER} email; add the header as the file's first line."),
+    ("username|email\nqa-1|qa-1@example.com\n",
+     f"{NO_HEADER} username and email; add the header as the file's first line."),
     ("username,email, Phone\nqa-1,qa-1@example.com,+1555\n",
      "(accounts.csv, row 1, column Phone) is not a test-account column; use username, email, name."),
     ("username,email,Email\nqa-1,qa-1@example.com,qa-1@example.com\n",
