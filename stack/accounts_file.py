@@ -1,14 +1,14 @@
 """Test accounts from a CSV file (``testAccountsFile``): scripted provisioning, hundreds of rows.
 
 The file has a header row naming its columns (``username`` and ``email`` required, ``name``
-optional, in any order, in any case) and one account per row. Every bad row is reported at once, each with
-the file, its row number (the header is row 1, as a spreadsheet shows it) and the column; the
-sentences echo no value but a username (an email or a name is personal, and CI logs are wide
-open), so the reader finds the row by its number.
+optional, in any order and any case) and one account per row. Every bad row is reported at
+once, each with the file, its row number (the header is row 1, as a spreadsheet shows it) and
+the column; the sentences echo no value but a username (an email or a name is personal, and CI
+logs are wide open), so the reader finds the row by its number.
 
 The file is read as CSV, the way a spreadsheet reads it: a quoted cell may hold commas and line
 breaks, and a row is a record, not a line (a line break inside a quoted cell starts no new row,
-and no other character ends one). A line break inside a cell is then refused (LINE_BREAKS). A
+and no other character ends one). A line break inside a cell is then refused (LINE_BREAK). A
 quote that is never closed is refused at the row where it opens: csv would read every later row
 into that one cell, and other people's usernames and emails would become one account's name.
 
@@ -23,6 +23,7 @@ from __future__ import annotations
 import csv
 import io
 import itertools
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -31,7 +32,7 @@ from .keys import TEST_ACCOUNT_FIELDS, TEST_ACCOUNTS_FILE
 from .reading import Reader, is_email, username_problem
 
 REQUIRED_COLUMNS = ("username", "email")
-LINE_BREAKS = "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"
+LINE_BREAK = re.compile("[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
 """Where ``str.splitlines`` ends a line (its docs' table). Inside a cell it is a mistake: no username
 or email has one, and a name is the greeting line of the reset email ("Hello {name},")."""
 DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab"}
@@ -109,8 +110,8 @@ def read_accounts_file(r: Reader, root: Path, path_text: str) -> list[tuple[str,
         broken = False
         for column, cell in cells.items():
             # The character, not the value: an email or a name is not echoed.
-            if (char := next((c for c in cell if c in LINE_BREAKS), None)) is not None:
-                r.fail(f"{at}, column {column})", f"contains a line break (U+{ord(char):04X}); put the value on "
+            if (found := LINE_BREAK.search(cell)) is not None:
+                r.fail(f"{at}, column {column})", f"contains a line break (U+{ord(found[0]):04X}); put the value on "
                                                   f"one line (in a spreadsheet, Alt+Enter in a cell makes one)")
                 broken = True
         if broken:
