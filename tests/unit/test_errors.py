@@ -7,6 +7,7 @@ fed to the real client through botocore's Stubber.
 
 from __future__ import annotations
 
+import json
 import socket
 from collections.abc import Iterator
 from typing import Any
@@ -341,3 +342,85 @@ CALL = Call(cognito_errors.RESET, POOL, "alice", (LONG_CANARY,))
 ])
 def test_the_whole_sentence_for_each_failure_before_an_answer(error: Exception, sentence: str) -> None:
     assert str(cognito_errors.translate(error, CALL)) == SUBJECT + sentence
+
+
+# --- metadata a Lambda trigger echoes as a string literal: JSON or Python ------------------------
+
+def _echoed(form: str) -> str:
+    return f'CustomMessage failed with error bad metadata {{"v": "{form}"}}'
+
+
+@pytest.mark.parametrize(("value", "form"), [
+    # json.dumps (ensure_ascii): non-ASCII as \uXXXX; ascii(): as \xNN, \uXXXX
+    ("Jürgen Müller", r"J\u00fcrgen M\u00fcller"),
+    ("Jürgen Müller", r"J\xfcrgen M\xfcller"),
+    ("日本語の秘密です", r"\u65e5\u672c\u8a9e\u306e\u79d8\u5bc6\u3067\u3059"),
+    # JSON escapes quotes, backslashes and control characters; repr() backslashes and controls
+    ('password "rotation"', r"password \"rotation\""),
+    ("it's \"due\" now", r'it\'s "due" now'),  # repr(): both quotes in the value, so ' escaped
+    ("it's \"due\" now", r"it's \"due\" now"),  # JSON: only " escaped
+    (r"C:\secrets\new", r"C:\\secrets\\new"),
+    ("line one\tline two\nend", r"line one\tline two\nend"),
+    ("bell\x07 and null\x00", r"bell\u0007 and null\u0000"),  # json.dumps
+    ("bell\x07 and null\x00", r"bell\x07 and null\x00"),  # repr()
+    # A trailing backslash: the raw value begins its escaped form, which must go whole.
+    ("ends in a\\", r"ends in a\\"),
+    # "/" as PHP's json_encode writes it (Python and Node leave it alone)
+    ("https://example.com/reset?t=1", r"https:\/\/example.com\/reset?t=1"),
+    ("Jürgen/Müller", r"J\u00fcrgen\/M\u00fcller"),
+])
+def test_a_long_value_is_masked_in_every_written_form(value: str, form: str) -> None:
+    call = Call(cognito_errors.RESET, POOL, "alice", (value,))
+    assert call.masked(_echoed(form)) == _echoed("***")
+
+
+@pytest.mark.parametrize(("value", "form"), [
+    ("Müller", r"M\u00fcller"),
+    ("Müller", r"M\xfcller"),
+    ("日本語です", r"\u65e5\u672c\u8a9e\u3067\u3059"),
+    ('"hi" x', r"\"hi\" x"),
+    ("a\tb c", r"a\tb c"),
+    (r"x\y1", r"x\\y1"),
+    ("ab/cd", r"ab\/cd"),
+])
+def test_a_mid_length_value_is_masked_as_a_whole_word_in_every_written_form(value: str, form: str) -> None:
+    # The rule is chosen on the value's own length: its escaped form may be 8 characters or
+    # more, but a value of fewer is still masked only where it stands as a word.
+    call = Call(cognito_errors.RESET, POOL, "alice", (value,))
+    assert call.masked(_echoed(form)) == _echoed("***")
+    assert call.masked(f"x{form}y and {form}2") == f"x{form}y and {form}2"
+
+
+@pytest.mark.parametrize(("value", "form"), [("日本語", r"\u65e5\u672c\u8a9e"), ("ü!", r"\u00fc!"), ("a\\", r"a\\")])
+def test_a_trivial_value_is_not_masked_in_any_form(value: str, form: str) -> None:
+    call = Call(cognito_errors.RESET, POOL, "alice", (value,))
+    assert call.masked(_echoed(form)) == _echoed(form)
+
+
+ECHOED_METADATA = {
+    "reason": 'password "rotation" for Jürgen Müller',
+    "path": r"\\fs01\secrets\jürgen",
+    "team": "日本語チーム",
+    "note": "line one\tline two\nend",
+    "ticket": "SEC-1042",
+    "locale": "en",
+}
+
+
+@pytest.mark.parametrize(("echo", "left"), [
+    # Python: raise ValueError(json.dumps(metadata))
+    (json.dumps, '{"reason": "***", "path": "***", "team": "***", "note": "***", "ticket": "***", "locale": "en"}'),
+    (lambda m: json.dumps(m, ensure_ascii=False),
+     '{"reason": "***", "path": "***", "team": "***", "note": "***", "ticket": "***", "locale": "en"}'),
+    # Node: throw new Error(JSON.stringify(metadata)), which keeps non-ASCII and has no spaces
+    (lambda m: json.dumps(m, ensure_ascii=False, separators=(",", ":")),
+     '{"reason":"***","path":"***","team":"***","note":"***","ticket":"***","locale":"en"}'),
+    # Python: raise ValueError(f"{metadata}"), and ascii()
+    (str, "{'reason': '***', 'path': '***', 'team': '***', 'note': '***', 'ticket': '***', 'locale': 'en'}"),
+    (ascii, "{'reason': '***', 'path': '***', 'team': '***', 'note': '***', 'ticket': '***', 'locale': 'en'}"),
+])
+def test_metadata_echoed_whole_by_a_trigger_leaves_no_value(echo: Any, left: str) -> None:
+    call = Call(cognito_errors.RESET, POOL, "alice", tuple(ECHOED_METADATA.values()))
+    echoed = echo(ECHOED_METADATA)
+    assert echoed != echo(dict.fromkeys(ECHOED_METADATA, "x"))  # sanity: the echo holds the values
+    assert call.masked(f"CustomMessage failed with error {echoed}") == f"CustomMessage failed with error {left}"
