@@ -359,6 +359,8 @@ def _echoed(form: str) -> str:
     ('password "rotation"', r"password \"rotation\""),
     ("it's \"due\" now", r'it\'s "due" now'),  # repr(): both quotes in the value, so ' escaped
     ("it's \"due\" now", r"it's \"due\" now"),  # JSON: only " escaped
+    ("Jürgen's \"Jo\" Müller", r'Jürgen\'s "Jo" Müller'),  # repr() keeps non-ASCII, ascii() does not
+    ("Müller\x07 bell", r"Müller\x07 bell"),
     (r"C:\secrets\new", r"C:\\secrets\\new"),
     ("line one\tline two\nend", r"line one\tline two\nend"),
     ("bell\x07 and null\x00", r"bell\u0007 and null\u0000"),  # json.dumps
@@ -398,7 +400,7 @@ def test_a_trivial_value_is_not_masked_in_any_form(value: str, form: str) -> Non
 
 
 ECHOED_METADATA = {
-    "reason": 'password "rotation" for Jürgen Müller',
+    "reason": 'Jürgen\'s password "rotation"',
     "path": r"\\fs01\secrets\jürgen",
     "team": "日本語チーム",
     "note": "line one\tline two\nend",
