@@ -7,6 +7,7 @@ fed to the real client through botocore's Stubber.
 
 from __future__ import annotations
 
+import io
 import json
 import socket
 from collections.abc import Iterator
@@ -15,8 +16,10 @@ from typing import Any
 import boto3
 import botocore.exceptions as bx
 import pytest
+from botocore.awsrequest import AWSResponse
 from botocore.exceptions import ClientError
 from botocore.stub import Stubber
+from urllib3.response import HTTPResponse
 
 from cognito_password_reset import CognitoPasswordResetError, cognito, cognito_errors, schema
 from cognito_password_reset.cognito import AwsSettings, Cognito
@@ -426,3 +429,43 @@ def test_metadata_echoed_whole_by_a_trigger_leaves_no_value(echo: Any, left: str
     echoed = echo(ECHOED_METADATA)
     assert echoed != echo(dict.fromkeys(ECHOED_METADATA, "x"))  # sanity: the echo holds the values
     assert call.masked(f"CustomMessage failed with error {echoed}") == f"CustomMessage failed with error {left}"
+
+
+def _aws_answers(status: int, body: dict[str, str]) -> ClientError:
+    """What botocore raises when AWS answers AdminResetUserPassword with ``status`` and this JSON
+    ``body``: the real client parses the bytes as they come off the wire."""
+    payload = json.dumps(body).encode()
+    headers = {"x-amzn-requestid": "5d2b7f7e-0000-4000-8000-000000000000",
+               "content-type": "application/x-amz-json-1.1", "content-length": str(len(payload))}
+    client = boto3.client("cognito-idp", region_name=REGION)
+    client.meta.events.register(
+        "before-send.cognito-idp.AdminResetUserPassword",
+        lambda request, **_: AWSResponse(request.url, status, headers,
+                                         HTTPResponse(body=io.BytesIO(payload), preload_content=False)))
+    with pytest.raises(ClientError) as raised:
+        client.admin_reset_user_password(UserPoolId=POOL, Username="alice", ClientMetadata=ECHOED_METADATA)
+    return raised.value
+
+
+@pytest.mark.parametrize(("trigger_error", "left"), [
+    # Python: raise ValueError(f"no template for {json.dumps(event['request']['clientMetadata'])}")
+    (f"no template for {json.dumps(ECHOED_METADATA)}",
+     '{"reason": "***", "path": "***", "team": "***", "note": "***", "ticket": "***", "locale": "en"}'),
+    # Python: raise ValueError(f"no template for {event['request']['clientMetadata']}")
+    (f"no template for {ECHOED_METADATA}",
+     "{'reason': '***', 'path': '***', 'team': '***', 'note': '***', 'ticket': '***', 'locale': 'en'}"),
+    # Node.js: throw new Error("no template for " + JSON.stringify(event.request.clientMetadata))
+    (f"no template for {json.dumps(ECHOED_METADATA, ensure_ascii=False, separators=(',', ':'))}",
+     '{"reason":"***","path":"***","team":"***","note":"***","ticket":"***","locale":"en"}'),
+], ids=["python-json.dumps", "python-f-string", "node-JSON.stringify"])
+def test_a_custom_message_trigger_echoing_its_metadata_as_aws_reports_it(trigger_error: str, left: str) -> None:
+    # Cognito reports a trigger's failure as "<trigger> failed with error <the function's error
+    # message>." (e.g. "PreSignUp failed with error Registration from this domain is not allowed..").
+    error = _aws_answers(400, {"__type": "UserLambdaValidationException",
+                               "message": f"CustomMessage failed with error {trigger_error}."})
+    assert error.response["Error"]["Code"] == "UserLambdaValidationException"
+    call = Call(cognito_errors.RESET, POOL, "alice", tuple(ECHOED_METADATA.values()))
+    assert str(cognito_errors.translate(error, call)) == SUBJECT + (
+        f"the pool's custom-message Lambda trigger failed (UserLambdaValidationException: CustomMessage failed "
+        f"with error no template for {left}); the user got no message; check the function's CloudWatch logs, fix "
+        f"it and run pulumi up again.")
