@@ -75,7 +75,8 @@ class Call:
             pattern = "|".join(map(re.escape, sorted(_written_forms(secret), key=len, reverse=True)))
             if len(secret) < SHORT_SECRET:
                 pattern = rf"(?<!\w)(?:{pattern})(?!\w)"
-            text = re.sub(pattern, "***", text)
+            # Any case: .NET's and Java's (Jackson's) JSON encoders write \u00FC, and an echo may change case.
+            text = re.sub(pattern, "***", text, flags=re.IGNORECASE)
         return text
 
 

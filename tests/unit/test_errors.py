@@ -402,6 +402,18 @@ def test_a_trivial_value_is_not_masked_in_any_form(value: str, form: str) -> Non
     assert call.masked(_echoed(form)) == _echoed(form)
 
 
+@pytest.mark.parametrize(("value", "form"), [
+    ("Jürgen Müller", r"J\u00FCrgen M\u00FCller"),  # .NET's System.Text.Json, Java's Jackson: hex in capitals
+    ("Jürgen Müller", "JÜRGEN MÜLLER"),
+    ("sec-1042-rotation", "SEC-1042-ROTATION"),
+    ("Müller", r"M\u00FCller"),
+    ("Müller", "müller"),
+])
+def test_a_value_is_masked_in_any_case(value: str, form: str) -> None:
+    call = Call(cognito_errors.RESET, POOL, "alice", (value,))
+    assert call.masked(_echoed(form)) == _echoed("***")
+
+
 ECHOED_METADATA = {
     "reason": 'Jürgen\'s password "rotation"',
     "path": r"\\fs01\secrets\jürgen",
