@@ -74,7 +74,9 @@ class Call:
             # Longest form first too: a form that begins another must not mask only a part of it.
             pattern = "|".join(map(re.escape, sorted(_written_forms(secret), key=len, reverse=True)))
             if len(secret) < SHORT_SECRET:
-                pattern = rf"(?<!\w)(?:{pattern})(?!\w)"
+                # A word's start: no word character before it, unless one that ends an escape
+                # (the "n" of a JSON or repr \n, as in "see\nM\u00fcller").
+                pattern = rf"(?<!(?<!\\)\w)(?:{pattern})(?!\w)"
             # Any case: .NET's and Java's (Jackson's) JSON encoders write \u00FC, and an echo may change case.
             text = re.sub(pattern, "***", text, flags=re.IGNORECASE)
         return text

@@ -396,6 +396,18 @@ def test_a_mid_length_value_is_masked_as_a_whole_word_in_every_written_form(valu
     assert call.masked(f"x{form}y and {form}2") == f"x{form}y and {form}2"
 
 
+@pytest.mark.parametrize(("echoed", "left"), [
+    (json.dumps({"note": "see\nMüller"}), r'{"note": "see\n***"}'),
+    (json.dumps({"note": "see\tMüller"}, ensure_ascii=False), r'{"note": "see\t***"}'),
+    (str({"note": "see\nMüller"}), r"{'note': 'see\n***'}"),
+    (ascii({"note": "see\rMüller"}), r"{'note': 'see\r***'}"),
+])
+def test_a_mid_length_value_after_an_escaped_control_character_is_a_whole_word(echoed: str, left: str) -> None:
+    # Escaped, the newline before the value is written "\n": its "n" is no part of the word.
+    call = Call(cognito_errors.RESET, POOL, "alice", ("Müller",))
+    assert call.masked(echoed) == left
+
+
 @pytest.mark.parametrize(("value", "form"), [("日本語", r"\u65e5\u672c\u8a9e"), ("ü!", r"\u00fc!"), ("a\\", r"a\\")])
 def test_a_trivial_value_is_not_masked_in_any_form(value: str, form: str) -> None:
     call = Call(cognito_errors.RESET, POOL, "alice", (value,))
