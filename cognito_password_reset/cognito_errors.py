@@ -5,11 +5,12 @@ lists for AdminResetUserPassword and AdminGetUser, plus the generic IAM/STS and 
 failures every call can meet. Each error is classified on what AWS answered (code and
 message, untouched); the sentence is the provider's own, and only the text quoted from AWS or
 botocore in it has the client metadata values masked, since a Lambda trigger's error can echo
-what it was given.
+what it was given, as it was given or as a string literal of Python or JSON (``_written_forms``).
 """
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from typing import Final
@@ -64,16 +65,31 @@ class Call:
         return f"{RESOURCE_TYPE} could not {verb} user '{self.username}' in user pool '{self.user_pool_id}'"
 
     def masked(self, text: str) -> str:
-        """``text`` (quoted from AWS or botocore) with every metadata value masked as ``***``."""
+        """``text`` (quoted from AWS or botocore) with every metadata value masked as ``***``, in
+        each of its ``_written_forms``; which rule applies is decided on the value's own length."""
         # Longest first, so a value that contains another is masked whole.
         for secret in sorted(set(self.secrets), key=len, reverse=True):
             if len(secret) < TRIVIAL_SECRET:
                 continue
+            # Longest form first too: a form that begins another must not mask only a part of it.
+            pattern = "|".join(map(re.escape, sorted(_written_forms(secret), key=len, reverse=True)))
             if len(secret) < SHORT_SECRET:
-                text = re.sub(rf"(?<!\w){re.escape(secret)}(?!\w)", "***", text)
-            else:
-                text = text.replace(secret, "***")
+                # A word's start: no word character before it, unless one that ends an escape
+                # (the "n" of a JSON or repr \n, as in "see\nM\u00fcller").
+                pattern = rf"(?<!(?<!\\)\w)(?:{pattern})(?!\w)"
+            # Any case: .NET's and Java's (Jackson's) JSON encoders write \u00FC, and an echo may change case.
+            text = re.sub(pattern, "***", text, flags=re.IGNORECASE)
         return text
+
+
+def _written_forms(value: str) -> set[str]:
+    """``value`` as a Lambda trigger's error can echo it: as is; inside a JSON string, as Python's
+    json.dumps writes it with or without ensure_ascii (the latter is also Node's JSON.stringify),
+    and with ``/`` escaped as PHP's json_encode writes it; inside a Python string literal, as
+    repr() writes it (an f-string of the event) and ascii()."""
+    in_json = {json.dumps(value, ensure_ascii=ascii_only)[1:-1] for ascii_only in (True, False)}
+    in_json |= {form.replace("/", "\\/") for form in in_json}
+    return {value, repr(value)[1:-1], ascii(value)[1:-1], *in_json}
 
 
 def is_user_gone(exc: BaseException) -> bool:

@@ -8,6 +8,7 @@ traceback, whose last line is ``<module>.CognitoPasswordResetError: <sentence>``
 from __future__ import annotations
 
 import base64
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +22,10 @@ from .processes import free_port
 from .servers import Pool
 
 CANARY = "canary-7d1f-secret-metadata"
+ESCAPED_CANARY = 'Jürgen "canary" Müller\\7d1f'
+JSON_ESCAPED_CANARY = r'J\u00fcrgen \"canary\" M\u00fcller\\7d1f'
+"""ESCAPED_CANARY as a trigger's json.dumps writes it."""
+METADATA = {"ticket": CANARY, "contact": ESCAPED_CANARY}
 KEY_CANARY = "AKIACANARY0000000000"
 SECRET_KEY_CANARY = "secret-key-canary-0000"
 FEW_ATTEMPTS = {"AWS_MAX_ATTEMPTS": "2"}
@@ -69,6 +74,14 @@ CASES = {
                 "CustomMessage failed with error bad ticket ***)",
         user={}, fault=Reply(400, {"__type": "UserLambdaValidationException",
                                    "message": f"CustomMessage failed with error bad ticket {CANARY}."})),
+    # A Python trigger that raises ValueError(f"no template for {json.dumps(metadata)}"): the
+    # values reach the provider JSON-escaped.
+    "lambda_trigger_echoed_json": Case(
+        "leo", "the pool's custom-message Lambda trigger failed (UserLambdaValidationException: CustomMessage "
+               'failed with error no template for {"ticket": "***", "contact": "***"})',
+        user={}, fault=Reply(400, {
+            "__type": "UserLambdaValidationException",
+            "message": f"CustomMessage failed with error no template for {json.dumps(METADATA)}."})),
 }
 
 
@@ -85,7 +98,7 @@ def test_each_failure_is_the_providers_sentence_and_leaks_no_secret(
     if case.fault is not None:
         proxy.policy = always(case.fault)
     launched = shared_launch(endpoint, **(case.launch or {}))
-    goal = declare("r", user_pool_id=pool_id, username=case.username, client_metadata={"ticket": CANARY})
+    goal = declare("r", user_pool_id=pool_id, username=case.username, client_metadata=METADATA)
 
     with pytest.raises(HostError) as failed:
         launched.stack.up(goal)
@@ -97,8 +110,9 @@ def test_each_failure_is_the_providers_sentence_and_leaks_no_secret(
     assert case.expected in error.sentence
     assert error.sentence.endswith(".")
     assert "During handling of the above exception" not in error.details  # botocore's traceback dropped
-    assert CANARY not in error.details
-    assert CANARY not in launched.stderr()
+    for secret in (CANARY, ESCAPED_CANARY, JSON_ESCAPED_CANARY):
+        assert secret not in error.details
+        assert secret not in launched.stderr()
     assert launched.stack.resources == {}
     if case.user is not None and case.user.get("enabled", True) and case.user.get("confirmed", True) \
             and case.user.get("verified", True) and case.pool_id is None:

@@ -7,6 +7,8 @@ fed to the real client through botocore's Stubber.
 
 from __future__ import annotations
 
+import io
+import json
 import socket
 from collections.abc import Iterator
 from typing import Any
@@ -14,8 +16,10 @@ from typing import Any
 import boto3
 import botocore.exceptions as bx
 import pytest
+from botocore.awsrequest import AWSResponse
 from botocore.exceptions import ClientError
 from botocore.stub import Stubber
+from urllib3.response import HTTPResponse
 
 from cognito_password_reset import CognitoPasswordResetError, cognito, cognito_errors, schema
 from cognito_password_reset.cognito import AwsSettings, Cognito
@@ -341,3 +345,151 @@ CALL = Call(cognito_errors.RESET, POOL, "alice", (LONG_CANARY,))
 ])
 def test_the_whole_sentence_for_each_failure_before_an_answer(error: Exception, sentence: str) -> None:
     assert str(cognito_errors.translate(error, CALL)) == SUBJECT + sentence
+
+
+# --- metadata a Lambda trigger echoes as a string literal: JSON or Python ------------------------
+
+def _echoed(form: str) -> str:
+    return f'CustomMessage failed with error bad metadata {{"v": "{form}"}}'
+
+
+@pytest.mark.parametrize(("value", "form"), [
+    # json.dumps (ensure_ascii): non-ASCII as \uXXXX; ascii(): as \xNN, \uXXXX
+    ("Jürgen Müller", r"J\u00fcrgen M\u00fcller"),
+    ("Jürgen Müller", r"J\xfcrgen M\xfcller"),
+    ("日本語の秘密です", r"\u65e5\u672c\u8a9e\u306e\u79d8\u5bc6\u3067\u3059"),
+    # JSON escapes quotes, backslashes and control characters; repr() backslashes and controls
+    ('password "rotation"', r"password \"rotation\""),
+    ("it's \"due\" now", r'it\'s "due" now'),  # repr(): both quotes in the value, so ' escaped
+    ("it's \"due\" now", r"it's \"due\" now"),  # JSON: only " escaped
+    ("Jürgen's \"Jo\" Müller", r'Jürgen\'s "Jo" Müller'),  # repr() keeps non-ASCII, ascii() does not
+    ("Müller\x07 bell", r"Müller\x07 bell"),
+    (r"C:\secrets\new", r"C:\\secrets\\new"),
+    ("line one\tline two\nend", r"line one\tline two\nend"),
+    ("bell\x07 and null\x00", r"bell\u0007 and null\u0000"),  # json.dumps
+    ("bell\x07 and null\x00", r"bell\x07 and null\x00"),  # repr()
+    # A trailing backslash: the raw value begins its escaped form, which must go whole.
+    ("ends in a\\", r"ends in a\\"),
+    # "/" as PHP's json_encode writes it (Python and Node leave it alone)
+    ("https://example.com/reset?t=1", r"https:\/\/example.com\/reset?t=1"),
+    ("Jürgen/Müller", r"J\u00fcrgen\/M\u00fcller"),
+])
+def test_a_long_value_is_masked_in_every_written_form(value: str, form: str) -> None:
+    call = Call(cognito_errors.RESET, POOL, "alice", (value,))
+    assert call.masked(_echoed(form)) == _echoed("***")
+
+
+@pytest.mark.parametrize(("value", "form"), [
+    ("Müller", r"M\u00fcller"),
+    ("Müller", r"M\xfcller"),
+    ("日本語です", r"\u65e5\u672c\u8a9e\u3067\u3059"),
+    ('"hi" x', r"\"hi\" x"),
+    ("a\tb c", r"a\tb c"),
+    (r"x\y1", r"x\\y1"),
+    ("ab/cd", r"ab\/cd"),
+])
+def test_a_mid_length_value_is_masked_as_a_whole_word_in_every_written_form(value: str, form: str) -> None:
+    # The rule is chosen on the value's own length: its escaped form may be 8 characters or
+    # more, but a value of fewer is still masked only where it stands as a word.
+    call = Call(cognito_errors.RESET, POOL, "alice", (value,))
+    assert call.masked(_echoed(form)) == _echoed("***")
+    assert call.masked(f"x{form}y and {form}2") == f"x{form}y and {form}2"
+
+
+@pytest.mark.parametrize(("echoed", "left"), [
+    (json.dumps({"note": "see\nMüller"}), r'{"note": "see\n***"}'),
+    (json.dumps({"note": "see\tMüller"}, ensure_ascii=False), r'{"note": "see\t***"}'),
+    (str({"note": "see\nMüller"}), r"{'note': 'see\n***'}"),
+    (ascii({"note": "see\rMüller"}), r"{'note': 'see\r***'}"),
+])
+def test_a_mid_length_value_after_an_escaped_control_character_is_a_whole_word(echoed: str, left: str) -> None:
+    # Escaped, the newline before the value is written "\n": its "n" is no part of the word.
+    call = Call(cognito_errors.RESET, POOL, "alice", ("Müller",))
+    assert call.masked(echoed) == left
+
+
+@pytest.mark.parametrize(("value", "form"), [("日本語", r"\u65e5\u672c\u8a9e"), ("ü!", r"\u00fc!"), ("a\\", r"a\\")])
+def test_a_trivial_value_is_not_masked_in_any_form(value: str, form: str) -> None:
+    call = Call(cognito_errors.RESET, POOL, "alice", (value,))
+    assert call.masked(_echoed(form)) == _echoed(form)
+
+
+@pytest.mark.parametrize(("value", "form"), [
+    ("Jürgen Müller", r"J\u00FCrgen M\u00FCller"),  # .NET's System.Text.Json, Java's Jackson: hex in capitals
+    ("Jürgen Müller", "JÜRGEN MÜLLER"),
+    ("sec-1042-rotation", "SEC-1042-ROTATION"),
+    ("Müller", r"M\u00FCller"),
+    ("Müller", "müller"),
+])
+def test_a_value_is_masked_in_any_case(value: str, form: str) -> None:
+    call = Call(cognito_errors.RESET, POOL, "alice", (value,))
+    assert call.masked(_echoed(form)) == _echoed("***")
+
+
+ECHOED_METADATA = {
+    "reason": 'Jürgen\'s password "rotation"',
+    "path": r"\\fs01\secrets\jürgen",
+    "team": "日本語チーム",
+    "note": "line one\tline two\nend",
+    "ticket": "SEC-1042",
+    "locale": "en",
+}
+
+
+@pytest.mark.parametrize(("echo", "left"), [
+    # Python: raise ValueError(json.dumps(metadata))
+    (json.dumps, '{"reason": "***", "path": "***", "team": "***", "note": "***", "ticket": "***", "locale": "en"}'),
+    (lambda m: json.dumps(m, ensure_ascii=False),
+     '{"reason": "***", "path": "***", "team": "***", "note": "***", "ticket": "***", "locale": "en"}'),
+    # Node: throw new Error(JSON.stringify(metadata)), which keeps non-ASCII and has no spaces
+    (lambda m: json.dumps(m, ensure_ascii=False, separators=(",", ":")),
+     '{"reason":"***","path":"***","team":"***","note":"***","ticket":"***","locale":"en"}'),
+    # Python: raise ValueError(f"{metadata}"), and ascii()
+    (str, "{'reason': '***', 'path': '***', 'team': '***', 'note': '***', 'ticket': '***', 'locale': 'en'}"),
+    (ascii, "{'reason': '***', 'path': '***', 'team': '***', 'note': '***', 'ticket': '***', 'locale': 'en'}"),
+])
+def test_metadata_echoed_whole_by_a_trigger_leaves_no_value(echo: Any, left: str) -> None:
+    call = Call(cognito_errors.RESET, POOL, "alice", tuple(ECHOED_METADATA.values()))
+    echoed = echo(ECHOED_METADATA)
+    assert echoed != echo(dict.fromkeys(ECHOED_METADATA, "x"))  # sanity: the echo holds the values
+    assert call.masked(f"CustomMessage failed with error {echoed}") == f"CustomMessage failed with error {left}"
+
+
+def _aws_answers(status: int, body: dict[str, str]) -> ClientError:
+    """What botocore raises when AWS answers AdminResetUserPassword with ``status`` and this JSON
+    ``body``: the real client parses the bytes as they come off the wire."""
+    payload = json.dumps(body).encode()
+    headers = {"x-amzn-requestid": "5d2b7f7e-0000-4000-8000-000000000000",
+               "content-type": "application/x-amz-json-1.1", "content-length": str(len(payload))}
+    client = boto3.client("cognito-idp", region_name=REGION)
+    client.meta.events.register(
+        "before-send.cognito-idp.AdminResetUserPassword",
+        lambda request, **_: AWSResponse(request.url, status, headers,
+                                         HTTPResponse(body=io.BytesIO(payload), preload_content=False)))
+    with pytest.raises(ClientError) as raised:
+        client.admin_reset_user_password(UserPoolId=POOL, Username="alice", ClientMetadata=ECHOED_METADATA)
+    return raised.value
+
+
+@pytest.mark.parametrize(("trigger_error", "left"), [
+    # Python: raise ValueError(f"no template for {json.dumps(event['request']['clientMetadata'])}")
+    (f"no template for {json.dumps(ECHOED_METADATA)}",
+     '{"reason": "***", "path": "***", "team": "***", "note": "***", "ticket": "***", "locale": "en"}'),
+    # Python: raise ValueError(f"no template for {event['request']['clientMetadata']}")
+    (f"no template for {ECHOED_METADATA}",
+     "{'reason': '***', 'path': '***', 'team': '***', 'note': '***', 'ticket': '***', 'locale': 'en'}"),
+    # Node.js: throw new Error("no template for " + JSON.stringify(event.request.clientMetadata))
+    (f"no template for {json.dumps(ECHOED_METADATA, ensure_ascii=False, separators=(',', ':'))}",
+     '{"reason":"***","path":"***","team":"***","note":"***","ticket":"***","locale":"en"}'),
+], ids=["python-json.dumps", "python-f-string", "node-JSON.stringify"])
+def test_a_custom_message_trigger_echoing_its_metadata_as_aws_reports_it(trigger_error: str, left: str) -> None:
+    # Cognito reports a trigger's failure as "<trigger> failed with error <the function's error
+    # message>." (e.g. "PreSignUp failed with error Registration from this domain is not allowed..").
+    error = _aws_answers(400, {"__type": "UserLambdaValidationException",
+                               "message": f"CustomMessage failed with error {trigger_error}."})
+    assert error.response["Error"]["Code"] == "UserLambdaValidationException"
+    call = Call(cognito_errors.RESET, POOL, "alice", tuple(ECHOED_METADATA.values()))
+    assert str(cognito_errors.translate(error, call)) == SUBJECT + (
+        f"the pool's custom-message Lambda trigger failed (UserLambdaValidationException: CustomMessage failed "
+        f"with error no template for {left}); the user got no message; check the function's CloudWatch logs, fix "
+        f"it and run pulumi up again.")
