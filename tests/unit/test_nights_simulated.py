@@ -18,6 +18,7 @@ skipping nights never adds a reset.
 from __future__ import annotations
 
 import datetime
+import itertools
 import math
 import random
 from collections import Counter
@@ -145,7 +146,7 @@ def check_invariants(sim: Simulation) -> None:
     for user, resets in sim.resets.items():
         windows = [schedule.window(POOL, user, sim.period, r.at.date()) for r in resets if not r.by_change]
         assert len(windows) == len(set(windows)), f"{user}: two scheduled resets in one window: {resets}"
-        for before, after in zip(resets, resets[1:], strict=False):
+        for before, after in itertools.pairwise(resets):
             assert after.by_change or after.at - before.at >= half, f"{user}: reset again too soon: {resets}"
 
 
