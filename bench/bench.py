@@ -33,17 +33,10 @@ from cognito_password_reset.ratelimit import CONFIG_KEY
 from . import nightly, paths
 from .driver import HostClient, stack_config
 from .minimal_provider import MinimalResetProvider
-from .procs import ROOT, moto_server, provider_host, scratch_dir
+from .procs import ROOT, host_env, moto_server, provider_host, scratch_dir
 from .report import evaluate, table
 
 HOST_PATHS = ("provider", "minimal", "boto3")
-
-
-def host_env() -> dict[str, str]:
-    """The provider host's environment: no real AWS reachable, nothing from the caller's profile."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    env.update(paths.CREDENTIALS, AWS_EC2_METADATA_DISABLED="true", PULUMI_PROJECT="bench")
-    return env
 
 
 def main() -> None:

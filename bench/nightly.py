@@ -41,7 +41,7 @@ from cognito_password_reset.ratelimit import CONFIG_KEY, DEFAULT_READS_PER_SECON
 from . import paths
 from .driver import IN_FLIGHT, HostClient, stack_config
 from .minimal_provider import MinimalResetProvider
-from .procs import ROOT, Host, Moto, cpu_seconds, moto_server, provider_host, scratch_dir
+from .procs import ROOT, Host, Moto, cpu_seconds, host_env, moto_server, provider_host, scratch_dir
 
 PERIOD = 90
 CHUNK = 250
@@ -225,8 +225,6 @@ def main() -> None:
     parser.add_argument("--refresh", type=int, default=5000, help="users of the refresh at the read rate (0: skip)")
     parser.add_argument("--out", type=Path, default=None, help="write the result as JSON here")
     args = parser.parse_args()
-    from .bench import host_env
-
     with scratch_dir() as tmp, moto_server(Path(tmp)) as moto:
         result = nightly(moto, Path(tmp), host_env(), args.n)
         print(describe(result), flush=True)

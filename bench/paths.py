@@ -23,11 +23,10 @@ import boto3
 from botocore.config import Config
 
 from .driver import IN_FLIGHT, HostClient
-from .procs import ROOT, Host, Moto, cpu_seconds, rss_bytes
+from .procs import CREDENTIALS, ROOT, Host, Moto, cpu_seconds, rss_bytes
 
 REGION = "us-east-1"
 PASSWORD = "Passw0rd!Passw0rd"
-CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": REGION}
 
 
 def client(moto: Moto) -> Any:

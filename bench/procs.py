@@ -1,6 +1,6 @@
 """What the benchmark reads about the processes it runs, and those processes as context managers.
 
-Starting and stopping them is the engine tests' own code (``tests/engine/servers.py``): every
+Starting and stopping them is ``testbed/servers.py``, which the engine tests use too: every
 server listens on 127.0.0.1 only, is polled for readiness with a deadline, and is stopped by
 its PID. CPU and memory come from /proc/PID/stat and /proc/PID/statm.
 """
@@ -13,9 +13,13 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from tests.engine.servers import ROOT, Host, Moto, start_host, start_moto
+from testbed.servers import ROOT, Host, Moto, start_host, start_moto
 
-__all__ = ["ROOT", "Host", "Moto", "cpu_seconds", "moto_server", "provider_host", "rss_bytes", "scratch_dir"]
+__all__ = ["ROOT", "Host", "Moto", "cpu_seconds", "host_env", "moto_server", "provider_host", "rss_bytes",
+           "scratch_dir"]
+
+CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1"}
+"""Fake keys: moto accepts any, and no real account can be reached with them."""
 
 _TICKS = os.sysconf("SC_CLK_TCK")
 _PAGE = os.sysconf("SC_PAGE_SIZE")
@@ -32,6 +36,13 @@ def rss_bytes(pid: int) -> int:
     """Resident set size of a process, from /proc/PID/statm."""
     with open(f"/proc/{pid}/statm") as f:
         return int(f.read().split()[1]) * _PAGE
+
+
+def host_env() -> dict[str, str]:
+    """The provider host's environment: no real AWS reachable, nothing from the caller's profile."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update(CREDENTIALS, AWS_EC2_METADATA_DISABLED="true", PULUMI_PROJECT="bench")
+    return env
 
 
 @contextlib.contextmanager

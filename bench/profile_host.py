@@ -21,13 +21,12 @@ from pulumi.dynamic.dynamic import serialize_provider
 
 from cognito_password_reset.provider import CognitoPasswordResetProvider
 from cognito_password_reset.ratelimit import CONFIG_KEY
-from tests.engine import processes
+from testbed import processes
 
 from . import paths
-from .bench import host_env
 from .driver import HostClient, stack_config
 from .minimal_provider import MinimalResetProvider
-from .procs import ROOT, moto_server, provider_host, scratch_dir
+from .procs import ROOT, host_env, moto_server, provider_host, scratch_dir
 
 PY_SPY = ROOT / "bench" / ".venv" / "bin" / "py-spy"
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import statistics
 from typing import Any
 
+from .nightly import describe, describe_refresh
+
 MB = 1024 * 1024
 WARM_AFTER = 1000
 """Resets after which the host counts as warm, for its growth per operation."""
@@ -151,12 +153,8 @@ def table(results: dict[str, Any]) -> str:
     lines.append(f"6 provider host after {s['host_resets']} resets: {s['host_rss_mb']:.1f} MB resident, "
                  f"{s['host_growth_bytes_per_op']:.1f} bytes/reset growth after {WARM_AFTER}")
     if "nightly" in results:
-        from .nightly import describe
-
         lines.append(describe(results["nightly"]))
     if "refresh" in results:
-        from .nightly import describe_refresh
-
         lines.append(describe_refresh(results["refresh"]))
     lines.append("")
     for t in s["targets"]:

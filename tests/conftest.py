@@ -16,8 +16,8 @@ import pytest
 from pulumi.runtime import rpc
 from pulumi.runtime.mocks import MockMonitor
 
+from testbed.processes import still_running
 from tests.api_calls import ApiCall, recorded
-from tests.engine.processes import still_running
 from tests.engine.servers import Moto, Pool, new_pool, start_moto
 
 # No test may reach a real AWS account: fake keys, and no instance metadata look-ups.

@@ -17,7 +17,8 @@ from typing import Any
 
 import pytest
 
-from . import clock_host
+from testbed import clock_host
+
 from .faultproxy import FaultProxy, never
 from .harness import Engine, Goal, Stack, stack_config
 from .harness import declare as declare_goal

@@ -15,10 +15,11 @@ from typing import Any
 
 import pytest
 
+from testbed.processes import free_port
+
 from .conftest import Launch, Launched
 from .faultproxy import Fault, FaultProxy, Reply, always
 from .harness import Goal, HostError
-from .processes import free_port
 from .servers import Pool
 
 CANARY = "canary-7d1f-secret-metadata"

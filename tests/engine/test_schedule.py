@@ -1,7 +1,7 @@
 """rotate_after_days through the real provider host, across a window boundary.
 
 Each run is a fresh host (as each ``pulumi up`` is), its wall clock moved to the run's UTC day
-by tests/engine/clock_host.py. Users' windows depend on the pool id, which moto picks at random,
+by testbed/clock_host.py. Users' windows depend on the pool id, which moto picks at random,
 so the days are computed from the schedule's own function, then checked against what the host
 did: whether it planned a step, how many AdminResetUserPassword went out, and the state.
 """

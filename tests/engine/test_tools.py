@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from testbed.processes import poll, start
+
 from .faultproxy import Fault, Request, always, fraction, quota
-from .processes import poll, start
 
 
 def _alive(pid: int) -> bool:

@@ -25,7 +25,7 @@ from typing import Any
 import boto3
 import pytest
 
-from tests.engine.processes import accepts_connections, free_port, poll
+from testbed.processes import accepts_connections, free_port, poll
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "scripts" / "local.py"

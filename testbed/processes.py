@@ -1,7 +1,8 @@
 """Servers as subprocesses: a free 127.0.0.1 port, readiness polled under a deadline, and a stop
 by process group whatever happened.
 
-Used by the engine-level fixtures for moto server and the Pulumi provider host. Every process
+Used for moto server and the Pulumi provider host (``servers``), by the tests' fixtures and the
+benchmark alike. Every process
 is started in its own session (``start_new_session``), so ``stop()`` can end it and anything it
 spawned with one ``killpg`` on its PID, never by name.
 """

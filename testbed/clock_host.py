@@ -1,14 +1,16 @@
-"""The provider host with its clock moved: ``python -m tests.engine.clock_host``, for tests only.
+"""The provider host with its clock moved: ``python -m testbed.clock_host``, for tests and the bench.
 
 Why this seam: the host is a subprocess, so a patch inside the test process does not reach it,
 and a date read by the provider itself from an environment variable would be a switch any user
-could trip in a pipeline. This launcher lives in the test suite, not in the package: it moves
-the process's wall clock with time-machine to ``CLOCK_HOST_TODAY`` (an ISO date or time, UTC;
-the clock ticks on from there), then runs ``pulumi.dynamic``'s own ``__main__`` in the same
-process, exactly as ``python -m pulumi.dynamic`` would. The provider's code is the code users
-run, unchanged; only what ``datetime.now`` and ``time.time`` answer is moved (not the monotonic
-clock, which the rate limiter and Python's lock timeouts use). libfaketime would also work, but
-only on Linux, and faking the monotonic clock there hangs Python's lock timeouts.
+could trip in a pipeline. This launcher lives beside the package, not in it (``testbed/`` is not
+shipped): it moves the process's wall clock with time-machine to ``CLOCK_HOST_TODAY`` (an ISO
+date or time, UTC; the clock ticks on from there), then runs ``pulumi.dynamic``'s own
+``__main__`` in the same process, exactly as ``python -m pulumi.dynamic`` would. The provider's
+code is the code users run, unchanged; only what ``datetime.now`` and ``time.time`` answer is
+moved (not the monotonic clock, which the rate limiter and Python's lock timeouts use).
+libfaketime would also work, but only on Linux, and faking the monotonic clock there hangs
+Python's lock timeouts. The engine tests (tests/engine/test_schedule.py, test_nights.py) and the
+benchmark's consecutive nights (bench/nights.py) start their hosts through it.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import grpc
 import time_machine
 
 ENV = "CLOCK_HOST_TODAY"
-MODULE = "tests.engine.clock_host"
+MODULE = "testbed.clock_host"
 
 
 def _destination() -> datetime.datetime:
