@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,6 +23,7 @@ from tests.api_calls import ApiCall, resets
 
 from .conftest import Pool
 
+ROOT = Path(__file__).resolve().parents[2]
 KEY = "cognito-password-reset:maxResetsPerRun"
 FIX = ("raise cognito-password-reset:maxResetsPerRun in the same change to cover every user it resets, or split the "
        "change into changes of at most 3 users each")
@@ -245,6 +250,24 @@ def test_diff_puts_scheduled_resets_past_the_cap_off_with_a_warning_and_fails_no
     assert "(2 waiting so far)" in warnings[1] and f"stack config {KEY} is 2" in warnings[1]
     # A change still gets its own slots: the schedule filling the cap makes no change fail.
     assert capped.diff(f"{POOL}/e", scheduled_state("e"), due("e", rotation_trigger="t2")).changes is True
+
+
+def test_warnings_written_by_concurrent_calls_each_keep_a_line_of_their_own() -> None:
+    # The host serves up to four calls at once; the engine shows its stderr line by line. Found by
+    # bench/nights.py: with print(), two warnings written together shared one line.
+    script = ("import threading\n"
+              "from cognito_password_reset.provider import _warn\n"
+              "def go(t):\n"
+              "    for k in range(1000):\n"
+              "        _warn(f'CognitoPasswordReset: t{t}-{k} is due')\n"
+              "threads = [threading.Thread(target=go, args=(t,)) for t in range(4)]\n"
+              "for t in threads: t.start()\n"
+              "for t in threads: t.join()\n")
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True)
+    lines = done.stderr.split("\n")
+    assert lines[-1] == "" and len(lines) == 4001
+    broken = [line for line in lines[:-1] if not re.fullmatch(r"warning: CognitoPasswordReset: t\d-\d+ is due", line)]
+    assert broken == []
 
 
 def test_update_of_a_deferred_user_records_the_rest_and_keeps_it_due(
