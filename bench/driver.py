@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import grpc
-from google.protobuf import struct_pb2
+from google.protobuf import json_format, struct_pb2
 from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 
 TYPE = "pulumi-python:dynamic/cognito:CognitoPasswordReset"
@@ -25,6 +25,14 @@ def struct(values: dict[str, Any]) -> struct_pb2.Struct:
     s = struct_pb2.Struct()
     s.update(values)
     return s
+
+
+def plain(values: struct_pb2.Struct) -> dict[str, Any]:
+    """Properties from the host as the engine keeps them in state, without ``__provider`` (the driver
+    adds it to every request)."""
+    props: dict[str, Any] = json_format.MessageToDict(values)
+    props.pop("__provider", None)
+    return props
 
 
 def stack_config(endpoint: str, extra: dict[str, str] | None = None) -> dict[str, str]:
@@ -81,12 +89,26 @@ class HostClient:
         return checked.inputs, diff.changes == provider_pb2.DiffResponse.DIFF_SOME
 
     def update(self, name: str, old_inputs: dict[str, Any], old_outputs: dict[str, Any],
-               checked: struct_pb2.Struct) -> None:
+               checked: struct_pb2.Struct) -> struct_pb2.Struct:
+        """Update(old outputs, checked inputs); returns the new outputs."""
         urn = f"urn:pulumi:bench::bench::{TYPE}::{name}"
         provider = {"__provider": self._provider}
-        self._stub.Update(provider_pb2.UpdateRequest(
+        response = self._stub.Update(provider_pb2.UpdateRequest(
             id=name, urn=urn, olds=struct({**old_outputs, **provider}), news=checked,
             old_inputs=struct({**old_inputs, **provider}), type=TYPE, name=name))
+        return response.properties
+
+    def create(self, name: str, news: dict[str, Any]) -> tuple[struct_pb2.Struct, struct_pb2.Struct]:
+        """A new resource: Check(olds={}, news), then Create; returns the checked inputs and the outputs."""
+        urn = f"urn:pulumi:bench::bench::{TYPE}::{name}"
+        provider = {"__provider": self._provider}
+        checked = self._stub.Check(provider_pb2.CheckRequest(
+            urn=urn, olds=struct({}), news=struct({**news, **provider}), type=TYPE, name=name))
+        if checked.failures:
+            raise RuntimeError(f"Check failed for {name}: {checked.failures}")
+        created = self._stub.Create(provider_pb2.CreateRequest(urn=urn, properties=checked.inputs, type=TYPE,
+                                                               name=name))
+        return checked.inputs, created.properties
 
     def read(self, name: str, old_inputs: dict[str, Any], old_outputs: dict[str, Any]) -> str:
         """What `pulumi refresh` (and `up --refresh`) does per resource: Read(id, stored outputs,

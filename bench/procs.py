@@ -13,6 +13,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from testbed import clock_host
 from testbed.servers import ROOT, Host, Moto, start_host, start_moto
 
 __all__ = ["ROOT", "Host", "Moto", "cpu_seconds", "host_env", "moto_server", "provider_host", "rss_bytes",
@@ -56,9 +57,15 @@ def moto_server(logdir: Path) -> Iterator[Moto]:
 
 
 @contextlib.contextmanager
-def provider_host(logdir: Path, name: str, env: dict[str, str]) -> Iterator[Host]:
-    """A provider host started in the project root, as the engine starts it, for the ``with`` block."""
-    host = start_host(logdir / name, env=env)
+def provider_host(logdir: Path, name: str, env: dict[str, str], today: str | None = None) -> Iterator[Host]:
+    """A provider host started in the project root, as the engine starts it, for the ``with`` block.
+
+    ``today`` (an ISO date or time, UTC) starts it through ``testbed.clock_host``: its wall clock
+    moved there and ticking on, the provider's code unchanged."""
+    module = "pulumi.dynamic"
+    if today is not None:
+        module, env = clock_host.MODULE, {**env, clock_host.ENV: today}
+    host = start_host(logdir / name, env=env, module=module)
     try:
         yield host
     finally:
