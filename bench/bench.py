@@ -1,6 +1,6 @@
 """``make bench``: CognitoPasswordReset against the other ways to reset many Cognito users.
 
-One run, one moto server on 127.0.0.1, six measurements (see README, "Performance"):
+One run, one moto server on 127.0.0.1, nine measurements (see README, "Performance"):
   1. the real provider host over gRPC, 4 calls in flight, limiter off
   2. a provider host running a minimal provider (the SDK host's own cost)
   3. a plain boto3 loop, one reused client, 4 threads
@@ -10,6 +10,11 @@ One run, one moto server on 127.0.0.1, six measurements (see README, "Performanc
   7. the nightly run of 5,000 scheduled resources: Check + Diff of all, the ~56 due reset
      (bench/nightly.py), against the minimal provider's Check + Diff; then a refresh of
      5,000 users through the real host at the default read rate (50/s: about 100 s)
+  8. consecutive nights of 5,000 scheduled users through real hosts with their clock moved
+     (bench/nights.py): adopted, 3 nights without a run, then a preview and an update host a
+     night, under the stack's default cap (50) and a cap above the busiest day (80)
+  9. a year of nights of 5,000 users in process, the provider's own Check, Diff and Update, caps
+     50 and 80 (bench/year.py)
 Paths 1-3 run in rotating order over several rounds on fresh moto state; medians are quoted.
 Prints a table and writes bench/results.json (not committed: numbers of one machine).
 """
@@ -21,6 +26,7 @@ import datetime
 import json
 import os
 import platform
+import time
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -30,7 +36,7 @@ from pulumi.dynamic.dynamic import serialize_provider
 from cognito_password_reset.provider import CognitoPasswordResetProvider
 from cognito_password_reset.ratelimit import CONFIG_KEY
 
-from . import nightly, paths
+from . import nightly, nights, paths, year
 from .driver import HostClient, stack_config
 from .minimal_provider import MinimalResetProvider
 from .procs import ROOT, host_env, moto_server, provider_host, scratch_dir
@@ -48,6 +54,10 @@ def main() -> None:
     parser.add_argument("--register", type=int, nargs="*", default=[1000, 5000], help="resources to register")
     parser.add_argument("--nightly", type=int, default=5000, help="scheduled resources of the nightly run (0: skip)")
     parser.add_argument("--refresh", type=int, default=5000, help="users refreshed at the read rate (0: skip)")
+    parser.add_argument("--nights", type=int, default=5000, help="users of the consecutive nights (0: skip)")
+    parser.add_argument("--nights-caps", type=int, nargs="+", default=[50, 80], help="maxResetsPerRun of each fleet")
+    parser.add_argument("--year", type=int, default=5000, help="users of the year in process (0: skip)")
+    parser.add_argument("--year-caps", type=int, nargs="+", default=[50, 80])
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results.json")
     args = parser.parse_args()
 
@@ -116,6 +126,15 @@ def main() -> None:
         if args.refresh:
             results["refresh"] = nightly.refresh(moto, Path(tmp), env, args.refresh)
             print(nightly.describe_refresh(results["refresh"]), flush=True)
+        if args.nights:
+            t0 = time.perf_counter()
+            results["nights"] = nights.nights(moto, Path(tmp), env, args.nights, args.nights_caps,
+                                              progress=lambda line: print(line, flush=True))
+            results["nights"]["wall_s"] = time.perf_counter() - t0
+            print(nights.describe(results["nights"]), flush=True)
+
+    if args.year:
+        results["year"] = year.year(args.year, caps=args.year_caps)
 
     results["register"] = []
     for n in args.register:

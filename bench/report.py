@@ -5,6 +5,7 @@ from __future__ import annotations
 import statistics
 from typing import Any
 
+from . import nights, year
 from .nightly import describe, describe_refresh
 
 MB = 1024 * 1024
@@ -104,6 +105,11 @@ def evaluate(results: dict[str, Any]) -> dict[str, Any]:
         r = results["refresh"]
         targets.append({"target": f"refresh of {r['n']}: held to {r['read_rate_per_s']:g} reads/s, wall s",
                         "value": r["wall_s"], "minimum": r["floor_s"]})
+    for f in results.get("nights", {}).get("fleets", []):
+        if f["above_busiest_day"]:
+            targets.append({"target": f"consecutive nights, cap {f['cap']} above the busiest day "
+                                      f"({results['nights']['busiest_day']}): users still waiting after night "
+                                      f"{len(f['nights'])}", "value": f["nights"][-1]["waiting"], "limit": 0})
     for t in targets:
         t["met"] = t["value"] >= t["minimum"] if "minimum" in t else t["value"] <= t["limit"]
     s["targets"] = targets
@@ -156,6 +162,10 @@ def table(results: dict[str, Any]) -> str:
         lines.append(describe(results["nightly"]))
     if "refresh" in results:
         lines.append(describe_refresh(results["refresh"]))
+    if "nights" in results:
+        lines.append(nights.describe(results["nights"]))
+    if "year" in results:
+        lines.append(year.describe(results["year"]))
     lines.append("")
     for t in s["targets"]:
         bound = f">= {t['minimum']:g}" if "minimum" in t else f"<= {t['limit']:g}"
