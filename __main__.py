@@ -22,7 +22,7 @@ import pulumi_aws as aws
 
 from cognito_password_reset import CognitoPasswordReset
 from stack import config as stack_config
-from stack import keys, mail, policy
+from stack import mail, policy
 from stack.reading import Account
 
 FUNCTION_CODE = "lambdas/custom_message.py"
@@ -94,7 +94,6 @@ def reset(name: str, user_pool_id: pulumi.Input[str], account: Account,
     )
 
 
-cap = mail.resets_per_run_cap(config.get(keys.MAX_RESETS_PER_RUN), keys.DEFAULT_MAX_RESETS_PER_RUN)
 pool_arns: list[pulumi.Output[str]] = []
 resets: dict[str, CognitoPasswordReset] = {}
 
@@ -107,7 +106,9 @@ if settings.create_user_pool:
             source_arn=settings.ses.source_arn,
             from_email_address=settings.ses.from_address,
         )
-    elif (warning := mail.default_sender_warning("The user pool the stack creates", len(settings.accounts), cap)):
+    elif (warning := mail.default_sender_warning(
+            "The user pool the stack creates", len(settings.accounts), settings.max_resets_per_run,
+            scheduled=any(a.rotate_after_days is not None for a in settings.accounts))):
         pulumi.log.warn(warning)
     pool = aws.cognito.UserPool(
         "user-pool",

@@ -145,8 +145,7 @@ def waiting_warning(who: str, window: object, cap: int, waiting: int) -> str | N
     """The warning for the ``waiting``-th user put off to a later run, or None if it goes unsaid
     (past the first WAITING_NAMED, only every WAITING_EVERY-th is said, as a count)."""
     why = (f"stack config {CONFIG_KEY} is {cap}, and this run already makes that many scheduled resets; "
-           f"each later run resets up to {cap} of the users waiting, longest-waiting first where the "
-           f"program registers them so; raise {CONFIG_KEY} to clear the backlog sooner")
+           f"each later run resets up to {cap} of the users waiting; raise {CONFIG_KEY} to clear the backlog sooner")
     if waiting <= WAITING_NAMED:
         return (f"{RESOURCE_TYPE}: {who} is due for its scheduled reset (window {window}) but waits for a later "
                 f"run ({waiting} waiting so far): {why}.")

@@ -42,7 +42,8 @@ class Account:
     email: str | None = None
     name: str | None = None
     rotate_after_days: int | None = None
-    """Reset again this many days after the last reset (None: only when the trigger changes)."""
+    """The rotation period in days (None: only when the trigger changes): one reset per window of
+    this many days, never two by the schedule within half of it."""
 
 
 @dataclass(frozen=True)
@@ -165,7 +166,8 @@ class Reader:
             shown = value if number is None else number  # text that is not a number stays a string
             found = "a decimal number" if isinstance(shown, float) else f"a {kind(shown)}"
             self.fail(key, f"must be a whole number of days from {low} to {high} but is {found}; "
-                           f"for example 90 resets each account again 90 days after its last reset")
+                           f"for example 90 resets each account once in each 90-day window of its own, never twice "
+                           f"within 45 days")
             return None
         if not low <= number <= high:
             self.fail(key, f"must be a whole number of days from {low} to {high} but is {number}; "

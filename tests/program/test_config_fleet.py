@@ -6,6 +6,9 @@ from typing import Any
 
 import pytest
 
+from cognito_password_reset import runcap
+from cognito_password_reset.errors import ConfigError
+from stack import config as sc
 from stack import mail
 from tests.program.test_config import load, problems
 
@@ -91,13 +94,13 @@ POOL = "existingPools[0]"
      "when the rotation trigger changes."),
     ({"rotateAfterDays": "1.5"},
      "rotateAfterDays must be a whole number of days from 1 to 3650 but is a decimal number; for example 90 "
-     "resets each account again 90 days after its last reset."),
+     "resets each account once in each 90-day window of its own, never twice within 45 days."),
     ({"rotateAfterDays": "ninety"},
      "rotateAfterDays must be a whole number of days from 1 to 3650 but is a string; for example 90 resets each "
-     "account again 90 days after its last reset."),
+     "account once in each 90-day window of its own, never twice within 45 days."),
     ({"existingUsers": ["carol"], "accountOverrides": {"carol": {"rotateAfterDays": True}}},
      "accountOverrides.carol.rotateAfterDays must be a whole number of days from 1 to 3650 but is a boolean; "
-     "for example 90 resets each account again 90 days after its last reset."),
+     "for example 90 resets each account once in each 90-day window of its own, never twice within 45 days."),
     ({"existingUsers": ["carol"], "accountOverrides": {"carol": {"rotateAfterDays": -5}}},
      "accountOverrides.carol.rotateAfterDays must be a whole number of days from 1 to 3650 but is -5; leave it "
      "out to reset only when the rotation trigger changes."),
@@ -150,9 +153,28 @@ def test_the_default_sender_warning_counts_what_the_run_may_reset(accounts: int,
 
 
 @pytest.mark.parametrize(("raw", "cap"), [
-    (None, 50), ("50", 50), ("200", 200), ("0", None), ("-1", None), ("lots", None), ("2.0", 2),
-    ("2.5", None), ("١٢", None),  # the provider refuses both: the warning knows no cap
+    (None, 50), ("50", 50), ("200", 200), ("0", None), ("2.0", 2), ("5e1", 50),
 ])
-def test_the_warning_reads_the_providers_cap_leniently(raw: str | None, cap: int | None) -> None:
-    # Anything but a positive number counts as "no cap": the warning errs on the side of showing.
-    assert mail.resets_per_run_cap(raw, 50) == cap
+def test_the_stack_reads_the_cap_with_the_providers_parser(raw: str | None, cap: int | None) -> None:
+    config = {} if raw is None else {"maxResetsPerRun": raw}
+    assert sc.load(config.get, has_test_account_password=True).max_resets_per_run == cap
+
+
+@pytest.mark.parametrize("raw", ["-1", "lots", "2.5", "١٢"])
+def test_a_cap_the_provider_refuses_fails_the_stack_with_the_providers_sentence(raw: str) -> None:
+    # One message, and a true one: not a mail warning saying "no cap" beside the provider's refusal.
+    with pytest.raises(sc.StackConfigError) as caught:
+        sc.load({"maxResetsPerRun": raw}.get, has_test_account_password=True)
+    with pytest.raises(ConfigError) as provider:
+        runcap.parse_cap(raw)
+    assert caught.value.problems == (f"{provider.value}.",)
+    assert caught.value.problems[0].startswith(
+        "CognitoPasswordReset: stack config cognito-password-reset:maxResetsPerRun must be a whole number")
+
+
+def test_with_a_schedule_the_warning_counts_twice_the_cap() -> None:
+    # The cap bounds resets for changes and scheduled resets each: a run may make both.
+    warning = mail.default_sender_warning("The pool", 120, 40, scheduled=True)
+    assert warning is not None and "may reset 80 users there (maxResetsPerRun is 40, for changes and for the " \
+        "schedule each)" in warning and "to 25 or less" in warning
+    assert mail.default_sender_warning("The pool", 120, 25, scheduled=True) is None

@@ -119,8 +119,8 @@ def test_the_waiting_warning_names_the_user_window_key_and_value_then_counts() -
     assert first == (
         "CognitoPasswordReset: us-east-1_AbC/alice is due for its scheduled reset (window 2026-12-01) but waits "
         f"for a later run (1 waiting so far): stack config {KEY} is 50, and this run already makes that many "
-        "scheduled resets; each later run resets up to 50 of the users waiting, longest-waiting first where the "
-        f"program registers them so; raise {KEY} to clear the backlog sooner.")
+        f"scheduled resets; each later run resets up to 50 of the users waiting; raise {KEY} to clear the backlog "
+        "sooner.")
     assert runcap.waiting_warning("p/u", "2026-12-01", 50, runcap.WAITING_NAMED) is not None
     assert runcap.waiting_warning("p/u", "2026-12-01", 50, runcap.WAITING_NAMED + 1) is None
     hundredth = runcap.waiting_warning("p/u", "2026-12-01", 50, runcap.WAITING_EVERY)
