@@ -26,7 +26,7 @@ unit: $(STAMP)
 
 test: lint typecheck unit
 
-# Throughput and cost against the alternatives (README, "Performance"); not part of `make test`.
+# Throughput and cost against the alternatives (docs/performance.md); not part of `make test`.
 # Its tools (the AWS CLI, py-spy) live in bench/.venv; if they cannot be installed, the bench
 # still runs and says which path it skipped.
 BENCH_STAMP := bench/.venv/.installed
@@ -38,7 +38,7 @@ $(BENCH_STAMP): bench/requirements.txt
 bench: $(STAMP) $(BENCH_STAMP)
 	$(PY) -m bench.bench
 
-# The stack against a local AWS emulator (README, "Run the stack locally"): scripts/local.py.
+# The stack against a local AWS emulator (docs/stack.md, "Run the stack locally"): scripts/local.py.
 # The Pulumi CLI is checked first, in make itself (no Python start-up: a machine without the
 # CLI is told at once, before .venv is built), with the same sentence as the script's check.
 STACK_GOALS := $(filter up preview destroy down,$(MAKECMDGOALS))

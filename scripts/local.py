@@ -20,7 +20,7 @@ point at 127.0.0.1. For a local stack the script
 - runs ``pulumi up --yes --refresh`` (or preview / destroy), and for ``down`` stops the
   emulator it started, by PID.
 
-Any other stack is a real AWS target (see the README): no emulator, the stack's own config,
+Any other stack is a real AWS target (see docs/operations.md): no emulator, the stack's own config,
 and the user's own backend (``pulumi login`` or ``PULUMI_BACKEND_URL``) and passphrase.
 
 Every step that writes is idempotent, so ``make up`` twice in a row changes nothing the

@@ -47,7 +47,7 @@ BOOLEAN_DEFAULTS: Final[dict[str, bool]] = {CREATE_USER_POOL: True}
 
 DEFAULT_MAX_RESETS_PER_RUN: Final = 50
 """Pulumi.yaml's default for maxResetsPerRun: Cognito's default sender mails about 50 a day per
-account, so a nightly run on that default can deliver every code it causes (README)."""
+account, so a nightly run on that default can deliver every code it causes (docs/stack.md)."""
 
 ROTATE_AFTER_DAYS_RANGE: Final = (1, 3650)
 """A schedule from daily to once in ten years; anything else is a typo."""

@@ -117,7 +117,7 @@ class Reader:
             found = "a single string" if parsed is None else f"a {kind(parsed)}"
             shape = "a list" if expected is list else "a map"
             self.fail(key, f"must be {shape} but is {found}; write it as {shape} in Pulumi.<stack>.yaml, "
-                           f"such as {SHAPE_EXAMPLES.get(key, 'the README shows')}")
+                           f"such as {SHAPE_EXAMPLES.get(key, 'docs/stack.md shows')}")
             return default
         return parsed
 
