@@ -208,21 +208,34 @@ class Cognito:
     def _target(self, user_pool_id: str) -> Target:
         return Target(region_of(user_pool_id), self._settings)
 
-    def reset_password(self, user_pool_id: str, username: str, client_metadata: Mapping[str, str] | None) -> None:
-        """AdminResetUserPassword, handing ``client_metadata`` to the pool's Lambda triggers."""
+    def reset_password(self, user_pool_id: str, username: str, client_metadata: Mapping[str, str] | None, *,
+                       unless_reset_required: bool = False) -> bool:
+        """AdminResetUserPassword, handing ``client_metadata`` to the pool's Lambda triggers; True if sent.
+
+        ``unless_reset_required``: first AdminGetUser, and send nothing (False) if the user is
+        already RESET_REQUIRED. A failure of that look is this reset's failure: nothing was sent.
+        """
         metadata = dict(client_metadata or {})
         call = Call(RESET, user_pool_id, username, secrets=tuple(metadata.values()))
         target = self._target(user_pool_id)
         client = self._client(target, call)
-        # Within Cognito's quota per account and region: the target stands for both.
-        self._limiters.acquire((RESET, target), self._settings.max_resets_per_second)
         try:
+            if unless_reset_required and self._status(client, target, user_pool_id, username) == schema.RESET_REQUIRED:
+                return False
+            # Within Cognito's quota per account and region: the target stands for both.
+            self._limiters.acquire((RESET, target), self._settings.max_resets_per_second)
             if metadata:
                 client.admin_reset_user_password(UserPoolId=user_pool_id, Username=username, ClientMetadata=metadata)
             else:
                 client.admin_reset_user_password(UserPoolId=user_pool_id, Username=username)
         except (BotoCoreError, ClientError) as exc:
             raise cognito_errors.translate(exc, call) from None
+        return True
+
+    def _status(self, client: CognitoIdentityProviderClient, target: Target, user_pool_id: str, username: str) -> str:
+        # Reads have a quota (and so a schedule) of their own: they never queue behind resets.
+        self._limiters.acquire((READ, target), self._settings.max_reads_per_second)
+        return client.admin_get_user(UserPoolId=user_pool_id, Username=username)["UserStatus"]
 
     def user_status(self, user_pool_id: str, username: str) -> str | None:
         """The user's status (``CONFIRMED``, ``RESET_REQUIRED``, ...); None if the pool says the user
@@ -231,10 +244,8 @@ class Cognito:
         call = Call(READ, user_pool_id, username)
         target = self._target(user_pool_id)
         client = self._client(target, call)
-        # Reads have a quota (and so a schedule) of their own: they never queue behind resets.
-        self._limiters.acquire((READ, target), self._settings.max_reads_per_second)
         try:
-            return client.admin_get_user(UserPoolId=user_pool_id, Username=username)["UserStatus"]
+            return self._status(client, target, user_pool_id, username)
         except (BotoCoreError, ClientError) as exc:
             if cognito_errors.is_user_gone(exc):
                 return None

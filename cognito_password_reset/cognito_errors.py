@@ -142,10 +142,12 @@ def _client_error(exc: bx.ClientError, call: Call) -> str:
     if code in _LAMBDA_CODES:
         return (f"the pool's custom-message Lambda trigger failed ({code}: {message}); the user got no "
                 f"message; check the function's CloudWatch logs, fix it and run pulumi up again")
-    if code in _THROTTLE_CODES and call.operation == READ:
+    if code in _THROTTLE_CODES and exc.operation_name == READ:
+        # A read: a refresh's, or the look before a reset on create (then `pulumi up` retries it).
+        again = "pulumi refresh" if call.operation == READ else "pulumi up"
         return (f"Cognito throttled the call ({code}) on all {_attempts(exc)} attempts; AdminGetUser "
                 f"allows 120 requests per second per account and region, shared with every other admin "
-                f"read of the account; lower cognito-password-reset:maxReadsPerSecond or run pulumi refresh again")
+                f"read of the account; lower cognito-password-reset:maxReadsPerSecond or run {again} again")
     if code in _THROTTLE_CODES:
         return (f"Cognito throttled the call ({code}) on all {_attempts(exc)} attempts; AdminResetUserPassword "
                 f"allows 30 requests per second per account and region, shared with every other client; "

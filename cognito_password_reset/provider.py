@@ -135,8 +135,18 @@ class CognitoPasswordResetProvider(ResourceProvider):
         reset_at = status = None
         if plan.resets_on_create(props):
             self._admit(props, object())
-            self._cognito().reset_password(pool, username, props.get(schema.CLIENT_METADATA))
-            reset_at, status = _now(), "RESET_REQUIRED"
+            # A run killed after its reset reached Cognito but before the engine recorded the
+            # create leaves a pending create, and the next `pulumi up` creates the resource again.
+            # A user already waiting for a reset is not mailed a second code; anyone else is reset.
+            status = schema.RESET_REQUIRED
+            if self._cognito().reset_password(pool, username, props.get(schema.CLIENT_METADATA),
+                                              unless_reset_required=True):
+                reset_at = _now()
+            else:
+                _warn(f"{schema.RESOURCE_TYPE}: {resource_id(pool, username)} is already {schema.RESET_REQUIRED}, so "
+                      "creating its resource resets nobody (it was reset by an earlier run that was cut short, or "
+                      "by someone else, and has a code); its next reset comes with a new rotation_trigger or "
+                      "window")
         return CreateResult(resource_id(pool, username), plan.outputs(props, reset_at=reset_at, user_status=status))
 
     def update(self, _id: str, _olds: dict[str, Any], _news: dict[str, Any]) -> UpdateResult:
@@ -146,7 +156,7 @@ class CognitoPasswordResetProvider(ResourceProvider):
         if p.resets:
             self._cognito().reset_password(
                 _news[schema.USER_POOL_ID], _news[schema.USERNAME], _news.get(schema.CLIENT_METADATA))
-            reset_at, status = _now(), "RESET_REQUIRED"
+            reset_at, status = _now(), schema.RESET_REQUIRED
         return UpdateResult(plan.outputs(plan.recorded(p, _olds, _news), reset_at=reset_at, user_status=status))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:

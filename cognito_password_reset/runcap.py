@@ -116,7 +116,7 @@ class RunCounter:
             f"{RESOURCE_TYPE}: resetting {who} would make {count} resets for changes in this run (new or "
             f"replaced resources and changed rotation triggers), over the cap of {cap} set by stack config "
             f"{CONFIG_KEY}, so it is not reset; raise {CONFIG_KEY} in the same change to cover every user it "
-            f"resets, or split the change into changes of at most {cap} users each")
+            f"resets, or split the change into changes of at most {cap} user{'' if cap == 1 else 's'} each")
 
     def admit_scheduled(self, user: Hashable, cap: int) -> Waiting | None:
         """Count ``user``'s scheduled reset: None if it goes ahead in this run, else its place among

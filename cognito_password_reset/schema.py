@@ -27,6 +27,9 @@ ROTATION_WINDOW: Final = "rotation_window"
 RESET_AT: Final = "reset_at"
 USER_STATUS: Final = "user_status"
 
+RESET_REQUIRED: Final = "RESET_REQUIRED"
+"""Cognito's status of a user whose password was reset and who has not chosen a new one yet."""
+
 POOL_NOT_FOUND: Final = "POOL_NOT_FOUND"
 """The ``user_status`` a refresh records when no such pool answers to the provider's credentials
 in its region. That is as often the wrong account or endpoint as a deleted pool, so the resource
@@ -63,7 +66,8 @@ SECRET_OUTPUTS: Final = (CLIENT_METADATA,)
 
 IAM_ACTIONS: Final = ("cognito-idp:AdminGetUser", "cognito-idp:AdminResetUserPassword")
 """Every AWS action the provider calls: AdminResetUserPassword on create and update,
-AdminGetUser on refresh. Granted on the pool's ARN, this is the whole policy it needs."""
+AdminGetUser on refresh and before a reset on create. Granted on the pool's ARN, this is the
+whole policy it needs."""
 
 DEFAULT_RESET_ON_CREATE: Final = True
 

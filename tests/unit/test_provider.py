@@ -155,7 +155,9 @@ def test_username_change_replaces_and_delete_calls_nothing(provider: CognitoPass
     calls.clear()
     provider.create(inputs(pool, "bob"))
     provider.delete(f"{pool.id}/alice", old)
-    assert [c.params["Username"] for c in calls] == ["bob"]
+    # The replacement looks at bob's status, then resets bob; deleting alice calls nothing.
+    assert [(c.operation, c.params["Username"]) for c in calls] == [("AdminGetUser", "bob"),
+                                                                    ("AdminResetUserPassword", "bob")]
     assert pool.status("bob") == "RESET_REQUIRED"
 
 
@@ -254,3 +256,18 @@ def test_a_new_window_plans_a_reset_through_check_and_diff(monkeypatch: Any) -> 
     due = checked_on(monkeypatch, "2027-01-13", first, SCHEDULED)
     diff = provider.diff("id", stored, due)
     assert diff.changes is True and diff.replaces == []
+
+
+def test_create_does_not_reset_a_user_already_waiting_for_a_reset(
+        provider: CognitoPasswordResetProvider, pool: Pool, calls: list[ApiCall],
+        capsys: pytest.CaptureFixture[str]) -> None:
+    # Such a user has a code already: from a run cut short after its reset (the engine then creates
+    # the resource again) or from someone else. Anyone else is reset (the test above).
+    pool.user("alice")
+    pool.client.admin_reset_user_password(UserPoolId=pool.id, Username="alice")
+    calls.clear()
+    outs = provider.create(inputs(pool, "alice")).outs or {}
+    assert [c.operation for c in calls] == ["AdminGetUser"]
+    assert (outs["reset_at"], outs["user_status"]) == (None, "RESET_REQUIRED")
+    warned = capsys.readouterr().err
+    assert f"{pool.id}/alice is already RESET_REQUIRED, so creating its resource resets nobody" in warned

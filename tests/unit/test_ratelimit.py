@@ -186,8 +186,10 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
 
 
 def reset_all(provider: CognitoPasswordResetProvider, pool: Pool, usernames: list[str]) -> None:
+    # A new trigger: the reset alone (a create first looks at the user's status, a read).
     for name in usernames:
-        provider.create({"user_pool_id": pool.id, "username": name, "reset_on_create": True})
+        old = {"user_pool_id": pool.id, "username": name, "reset_on_create": True, "rotation_trigger": "t1"}
+        provider.update(f"{pool.id}/{name}", old, {**old, "rotation_trigger": "t2"})
 
 
 @pytest.mark.parametrize("project", ["cognito-password-reset", "someone-elses-stack"])
