@@ -21,8 +21,9 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(PY) -m mypy
 
+# Two workers (the build machines have 2 cores): each has its own moto server and mocks.
 unit: $(STAMP)
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2
 
 test: lint typecheck unit
 
