@@ -27,6 +27,8 @@ from .conftest import REGION
 
 NO_CONFIG: dict[str, str] = {}
 """No stack config: boto3's own chain (the tests' fake keys, moto in-process)."""
+NOWHERE = {"aws:endpoints": '[{"cognitoidp": "http://127.0.0.1:9"}]'}
+"""An endpoint nothing answers: a call that should never be made reaches no AWS even if it is."""
 
 
 def group_of(pool: Pool, group: str, usernames: list[str]) -> None:
@@ -182,7 +184,7 @@ def test_a_failure_on_a_later_page_fails_the_whole_read(stubbed: Stubber) -> Non
 def test_arguments_cognito_would_refuse_fail_before_any_call(
         calls: list[ApiCall], args: tuple[Any, ...], kwargs: dict[str, Any], sentence: str) -> None:
     with pytest.raises(SelectionError) as raised:
-        pool_users(*args, config=NO_CONFIG, **kwargs)
+        pool_users(*args, config=NOWHERE, **kwargs)
     assert str(raised.value) == f"cognito_password_reset.pool_users: {sentence}."
     assert isinstance(raised.value, ValueError)
     assert calls == []
