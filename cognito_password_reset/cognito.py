@@ -2,8 +2,9 @@
 
 It resolves where a call goes (region from the pool id; endpoint, profile, keys and roles to
 assume from the stack config or boto3's own chain), keeps one client per distinct target per process, makes
-the two API calls the resource needs, and turns every botocore failure into one sentence a
-user can act on. Nothing here decides *whether* to call; the provider does.
+the two API calls the resource needs and the two list calls a selection of users makes
+(``selection.pool_users``), and turns every botocore failure into one sentence a user can act
+on. Nothing here decides *whether* to call; the provider (or the selection) does.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Final, cast
 from botocore.exceptions import BotoCoreError, ClientError
 
 from . import cognito_errors, ratelimit, schema
-from .cognito_errors import READ, RESET, Call
+from .cognito_errors import LIST_GROUP, LIST_USERS, READ, RESET, Call
 from .errors import ConfigError
 from .regions import region_of
 from .roles import STS_ENDPOINTS_KEY, RoleChain, assumed_credentials
@@ -30,6 +31,12 @@ if TYPE_CHECKING:
 SERVICE: Final = "cognito-idp"
 ENDPOINTS_KEY = "cognitoidp"
 """The key of Cognito user pools in pulumi-aws's ``aws:endpoints`` config."""
+
+PAGE_SIZE: Final = 60
+"""Users per ListUsers / ListUsersInGroup page: the most their ``Limit`` takes (botocore's model,
+QueryLimitType max 60). Fewer calls, so fewer slots of the UserList quota per member read."""
+USER_LIST_QUOTA: Final = "UserList"
+"""The rate limiters' key for both list calls: they share Cognito's UserList quota."""
 
 DEFAULT_RETRY_MODE = "standard"
 DEFAULT_MAX_ATTEMPTS = 10
@@ -191,7 +198,8 @@ CLIENTS = ClientCache()
 
 
 class Cognito:
-    """The two calls a CognitoPasswordReset makes, with errors already translated."""
+    """The two calls a CognitoPasswordReset makes, and the two a selection makes, with errors
+    already translated."""
 
     def __init__(self, settings: AwsSettings, clients: ClientCache = CLIENTS,
                  limiters: ratelimit.RateLimiters | None = None) -> None:
@@ -251,4 +259,33 @@ class Cognito:
                 return None
             if cognito_errors.is_pool_gone(exc):
                 return schema.POOL_NOT_FOUND
+            raise cognito_errors.translate(exc, call) from None
+
+    def group_members(self, user_pool_id: str, group: str) -> list[str]:
+        """The usernames of ``group``'s members (ListUsersInGroup, every page), in Cognito's order."""
+        return self._list(Call(LIST_GROUP, user_pool_id, group=group), "list_users_in_group", "NextToken",
+                          {"GroupName": group})
+
+    def users(self, user_pool_id: str, filter: str | None = None) -> list[str]:
+        """The usernames of the pool's users (ListUsers, every page), narrowed by Cognito's ``filter``."""
+        return self._list(Call(LIST_USERS, user_pool_id), "list_users", "PaginationToken",
+                          {"Filter": filter} if filter else {})
+
+    def _list(self, call: Call, method: str, token_key: str, params: dict[str, str]) -> list[str]:
+        target = self._target(call.user_pool_id)
+        client = self._client(target, call)
+        rate = ratelimit.list_rate(self._settings.max_reads_per_second)
+        names: list[str] = []
+        token: str | None = None
+        try:
+            while True:
+                # Every page is a call against UserList's quota: one slot each.
+                self._limiters.acquire((USER_LIST_QUOTA, target), rate)
+                page = getattr(client, method)(UserPoolId=call.user_pool_id, Limit=PAGE_SIZE, **params,
+                                               **({token_key: token} if token else {}))
+                names.extend(str(user["Username"]) for user in page.get("Users", []))
+                token = page.get(token_key)
+                if not token:
+                    return names
+        except (BotoCoreError, ClientError) as exc:
             raise cognito_errors.translate(exc, call) from None

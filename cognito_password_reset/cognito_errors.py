@@ -1,8 +1,9 @@
 """Turn a botocore failure into one sentence: what happened to which user, and what to do.
 
 Part of the AWS edge (with ``cognito.py``): the error codes are those the botocore model
-lists for AdminResetUserPassword and AdminGetUser, plus the generic IAM/STS and transport
-failures every call can meet. Each error is classified on what AWS answered (code and
+lists for AdminResetUserPassword and AdminGetUser (and ListUsersInGroup and ListUsers, which a
+selection of users by group or pool makes), plus the generic IAM/STS and transport failures
+every call can meet. Each error is classified on what AWS answered (code and
 message, untouched); the sentence is the provider's own, and only the text quoted from AWS or
 botocore in it has the client metadata values masked, since a Lambda trigger's error can echo
 what it was given, as it was given or as a string literal of Python or JSON (``_written_forms``).
@@ -33,6 +34,11 @@ _ASSUME_ROLE_OPERATIONS = frozenset({"AssumeRole", "AssumeRoleWithWebIdentity"})
 
 RESET: Final = "AdminResetUserPassword"
 READ: Final = "AdminGetUser"
+LIST_GROUP: Final = "ListUsersInGroup"
+LIST_USERS: Final = "ListUsers"
+LISTS: Final = (LIST_GROUP, LIST_USERS)
+"""The calls that select users (``selection.pool_users``): Cognito's UserList quota, 30 requests a
+second per account and region, not adjustable."""
 _VERBS: Final = {RESET: "reset the password of", READ: "read"}
 
 SHORT_SECRET: Final = 8
@@ -53,14 +59,21 @@ _CREDENTIALS_FIX = ("set aws:profile, or aws:accessKey and aws:secretKey, in the
 @dataclass(frozen=True)
 class Call:
     """What was being done: the Cognito ``operation`` (RESET or READ), on which user, and the client
-    metadata values (``secrets``) that must not appear in the sentence."""
+    metadata values (``secrets``) that must not appear in the sentence; or a list (LIST_GROUP with
+    its ``group``, LIST_USERS), which concerns no one user."""
 
     operation: str
     user_pool_id: str
-    username: str
+    username: str = ""
     secrets: tuple[str, ...] = field(default=(), repr=False)
+    group: str | None = None
 
     def subject(self) -> str:
+        if self.operation == LIST_GROUP:
+            return (f"{RESOURCE_TYPE} could not read the members of group '{self.group}' in user pool "
+                    f"'{self.user_pool_id}'")
+        if self.operation == LIST_USERS:
+            return f"{RESOURCE_TYPE} could not list the users of user pool '{self.user_pool_id}'"
         verb = _VERBS.get(self.operation, f"call {self.operation} for")
         return f"{RESOURCE_TYPE} could not {verb} user '{self.username}' in user pool '{self.user_pool_id}'"
 
@@ -115,6 +128,32 @@ def _attempts(exc: bx.ClientError) -> int:
     return int(exc.response.get("ResponseMetadata", {}).get("RetryAttempts", 0)) + 1
 
 
+def _iam_fix(call: Call) -> str:
+    if call.operation in LISTS:
+        return f"allow cognito-idp:{call.operation} on the pool's ARN for the identity Pulumi runs as"
+    return _IAM_FIX
+
+
+def _list_error(code: str, message: str, call: Call, attempts: int) -> str | None:
+    """The sentence for what only a list call can meet, or None for the generic one. A failed list is
+    never an empty one: each of these stops the run (the stack's preview or up) before any change."""
+    if code == "ResourceNotFoundException" and call.operation == LIST_GROUP and "pool" not in message.lower():
+        # Cognito says "User pool ... does not exist." for the pool; anything else is the group.
+        return ("the pool has no group of that name (group names are case-sensitive); check the group name, "
+                "or create the group in the pool")
+    if code == "ResourceNotFoundException":
+        return ("the user pool does not exist in this account and region; check the pool id and that the "
+                "credentials belong to the pool's account")
+    if code in _THROTTLE_CODES:
+        return (f"Cognito throttled the call ({code}) on all {attempts} attempts; {call.operation} allows 30 "
+                f"requests per second per account and region (not adjustable), shared with every other client "
+                f"that lists users; lower cognito-password-reset:maxReadsPerSecond or run pulumi again")
+    if code == "InvalidParameterException":
+        what = "the group name" if call.operation == LIST_GROUP else "the filter"
+        return f"Cognito rejected a parameter ({message}); check {what} and the pool id"
+    return None
+
+
 def _client_error(exc: bx.ClientError, call: Call) -> str:
     # Classify on the original answer; quote it only masked.
     code, original = _code(exc), _message(exc)
@@ -123,6 +162,8 @@ def _client_error(exc: bx.ClientError, call: Call) -> str:
         return (f"STS refused to let the provider assume a role of aws:assumeRoles or "
                 f"aws:assumeRoleWithWebIdentity ({exc.operation_name}, {code}: {message}); check the role ARN "
                 f"and that the role's trust policy allows the identity Pulumi runs as")
+    if call.operation in LISTS and (listed := _list_error(code, message, call, _attempts(exc))):
+        return listed
     if code == "UserNotFoundException":
         return ("no such user exists in the pool (usernames are case-sensitive); check username, "
                 "or remove this resource if the user was deleted")
@@ -159,7 +200,7 @@ def _client_error(exc: bx.ClientError, call: Call) -> str:
         return (f"Cognito cannot use the pool's SMS or email role ({code}: {message}); fix the role's "
                 f"policy or trust relationship for cognito-idp.amazonaws.com")
     if code in _DENIED_CODES or (code == "NotAuthorizedException"):
-        return f"access was denied ({code}: {message}); {_IAM_FIX}"
+        return f"access was denied ({code}: {message}); {_iam_fix(call)}"
     if code in _BAD_CREDENTIALS_CODES:
         return f"AWS did not accept the credentials ({code}: {message}); {_CREDENTIALS_FIX}"
     if code in _EXPIRED_CODES:

@@ -10,6 +10,11 @@ Refresh reads (AdminGetUser) count against another quota (UserRead, 120/s, share
 other admin read of the account), so they get a schedule of their own, under another key of
 the same ``RateLimiters``: reads never wait for resets, nor resets for reads.
 
+Selecting users by group or pool (ListUsersInGroup, ListUsers: one call per page of 60) counts
+against a third quota, UserList: 30 requests a second per account and region, not adjustable.
+Those calls take slots under a key of their own, at ``list_rate``: the read rate, never above
+LIST_PER_SECOND.
+
 The rates come from the stack config keys ``cognito-password-reset:maxResetsPerSecond`` and
 ``cognito-password-reset:maxReadsPerSecond`` (namespaced by this package, not by the project
 that installs it); 0 turns a limiter off. Throttling that still happens (other clients share
@@ -38,6 +43,13 @@ READS_CONFIG_KEY: Final = "cognito-password-reset:maxReadsPerSecond"
 DEFAULT_READS_PER_SECOND: Final = 50.0
 """Less than half of Cognito's UserRead quota (120/s per account and region, shared with every
 other admin read of the account), so a refresh of a large fleet leaves the rest to other tools."""
+
+LIST_PER_SECOND: Final = 25.0
+"""The fastest a selection lists users (ListUsersInGroup, ListUsers pages). Both are in Cognito's
+UserList category: 30 requests a second per account and region, not adjustable ("Quotas in Amazon
+Cognito", https://docs.aws.amazon.com/cognito/latest/developerguide/quotas.html). That quota is
+separate from UserRead's 120 (AdminGetUser), so the read rate's default of 50 would exceed it; 25
+leaves a sixth of it to the console and other tools listing users in the same account."""
 
 OFF: Final = 0.0
 
@@ -68,6 +80,12 @@ def per_second_from_config(get: Callable[[str], Any], key: str = CONFIG_KEY,
             f"{MIN_PER_SECOND:g} to {MAX_PER_SECOND:g} (the default is {default:g}); got {value!r}"
         )
     return rate
+
+
+def list_rate(reads_per_second: float) -> float:
+    """The rate of a selection's list calls: ``maxReadsPerSecond`` (one knob for everything the
+    package reads), held to LIST_PER_SECOND, under UserList's quota; 0 (no limit) stays 0."""
+    return OFF if reads_per_second == OFF else min(reads_per_second, LIST_PER_SECOND)
 
 
 class RateLimiter:

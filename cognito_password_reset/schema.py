@@ -91,3 +91,15 @@ def contains_unknown(value: object) -> bool:
     if isinstance(value, (list, tuple)):
         return any(contains_unknown(v) for v in value)
     return False
+
+
+# Selecting users by group or pool (``selection.pool_users``) is not the provider's doing: the
+# program calls it at every preview and up, as whoever runs Pulumi. Kept apart from IAM_ACTIONS,
+# which lists only what the provider calls, so each pool is granted only the list call it uses.
+SELECTION_IAM_ACTIONS: Final = {
+    "group": "cognito-idp:ListUsersInGroup",
+    "allUsers": "cognito-idp:ListUsers",
+}
+"""Which action each way of selecting needs (keys as in an ``existingPools`` entry): ``group``
+reads the group's members with ListUsersInGroup, ``allUsers`` (with or without ``filter``) reads
+the pool's users with ListUsers. Grant each only on the ARNs of the pools that select that way."""

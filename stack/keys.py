@@ -64,7 +64,13 @@ TEST_ACCOUNT_FIELDS: Final = ("username", "email", "name")
 OVERRIDE_FIELDS: Final = (ROTATION_TRIGGER, ROTATE_AFTER_DAYS, *METADATA_KEYS.values())
 """What an account override may set: its own rotation trigger and schedule, and any client metadata key."""
 
-EXISTING_POOL_FIELDS: Final = ("userPoolId", "users", ACCOUNT_OVERRIDES, "allowCustomMessageInvoke")
+GROUP: Final = "group"
+ALL_USERS: Final = "allUsers"
+FILTER: Final = "filter"
+"""An existing pool's users selected by Cognito, not by name: a group's members, or all the pool's users
+(narrowed by a ListUsers filter); read at every preview and up (``cognito_password_reset.pool_users``)."""
+EXISTING_POOL_FIELDS: Final = ("userPoolId", "users", GROUP, ALL_USERS, FILTER, ACCOUNT_OVERRIDES,
+                               "allowCustomMessageInvoke")
 
 SHAPE_EXAMPLES: Final[dict[str, str]] = {
     EXISTING_USERS: f"`{EXISTING_USERS}: [carol, dave]`",

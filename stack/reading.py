@@ -44,6 +44,8 @@ class Account:
     rotate_after_days: int | None = None
     """The rotation period in days (None: only when the trigger changes): one reset per window of
     this many days, never two by the schedule within half of it."""
+    reset_on_create: bool = True
+    """False for a user selected by group or pool: adopted without a reset when first seen."""
 
 
 @dataclass(frozen=True)
@@ -176,8 +178,12 @@ class Reader:
         return number
 
 
-def read_overrides(r: Reader, key: str, value: Any, known: Mapping[str, Any], where: str) -> dict[str, dict[str, Any]]:
-    """Per-account overrides at ``key`` (already parsed), for accounts in ``known`` (named by ``where``)."""
+def read_overrides(r: Reader, key: str, value: Any, known: Mapping[str, Any] | None,
+                   where: str) -> dict[str, dict[str, Any]]:
+    """Per-account overrides at ``key`` (already parsed), for accounts in ``known`` (named by ``where``).
+
+    ``known`` None: the accounts are not known until Cognito is read (a selection by group or
+    pool), so any username Cognito accepts may have an override."""
     if value is None:
         return {}
     if not isinstance(value, dict):
@@ -187,7 +193,10 @@ def read_overrides(r: Reader, key: str, value: Any, known: Mapping[str, Any], wh
     result: dict[str, dict[str, Any]] = {}
     for username, override in value.items():
         at = f"{key}.{username}"
-        if username not in known:
+        if known is None:
+            if r.username_in(at, username, "name the user by username") is None:
+                continue
+        elif username not in known:
             r.fail(at, f"names no account in {where}; add the account there or remove the override "
                        f"(usernames are case-sensitive)")
             continue
@@ -230,5 +239,6 @@ def build_accounts(specs: Mapping[str, dict[str, Any]], overrides: Mapping[str, 
             email=spec.get("email"),
             name=spec.get("name"),
             rotate_after_days=override.get(ROTATE_AFTER_DAYS, defaults.rotate_after_days),
+            reset_on_create=spec.get("reset_on_create", True),
         ))
     return tuple(built)

@@ -64,15 +64,16 @@ POOL = "existingPools[0]"
      "existingPools[1].userPoolId names the same pool as existingPools[0].userPoolId; list each pool once, "
      "with all its users."),
     ({"existingPools": [{"userPoolId": EU}]},
-     f"{POOL}.users is missing; list the usernames to reset in this pool, such as [carol, dave]."),
+     f"{POOL}.users is missing; list the usernames to reset in this pool, such as [carol, dave], or select them "
+     f"with group: <a Cognito group> or allUsers: true."),
     ({"existingPools": [{"userPoolId": EU, "users": "carol"}]},
      f"{POOL}.users must be a list of usernames but is a string; write it as [carol, dave]."),
     ({"existingPools": [{"userPoolId": EU, "users": ["bad name"]}]},
      f"{POOL}.users[0] must match the pattern [\\p{{L}}\\p{{M}}\\p{{S}}\\p{{N}}\\p{{P}}]+ (from the "
      f"AdminResetUserPassword API), so Cognito would refuse it as a username."),
     ({"existingPools": [{"userPoolId": EU, "users": ["carol"], "region": "eu-west-1"}]},
-     f"{POOL}.region is not an existing-pool field; use userPoolId, users, accountOverrides, "
-     f"allowCustomMessageInvoke."),
+     f"{POOL}.region is not an existing-pool field; use userPoolId, users, group, allUsers, filter, "
+     f"accountOverrides, allowCustomMessageInvoke."),
     ({"existingPools": [{"userPoolId": EU, "users": ["carol"], "allowCustomMessageInvoke": "yes"}]},
      f"{POOL}.allowCustomMessageInvoke must be true or false but is a string."),
     ({"existingPools": [{"userPoolId": EU, "users": ["carol"], "accountOverrides": {"dave": {"ticket": "T"}}}]},

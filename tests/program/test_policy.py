@@ -8,7 +8,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from cognito_password_reset import IAM_ACTIONS
+from cognito_password_reset import IAM_ACTIONS, SELECTION_IAM_ACTIONS, pool_users
 from cognito_password_reset.provider import CognitoPasswordResetProvider
 from stack import policy
 from tests.api_calls import ApiCall
@@ -35,6 +35,20 @@ def test_the_policy_is_the_provider_s_whole_life_cycle(calls: list[ApiCall]) -> 
     assert {f"cognito-idp:{c.operation}" for c in calls} == set(IAM_ACTIONS)
 
 
+def test_each_way_of_selecting_calls_exactly_its_own_action(calls: list[ApiCall]) -> None:
+    with mock_aws():
+        users = new_pool(boto3.client("cognito-idp", region_name="us-east-1"))
+        users.client.create_group(UserPoolId=users.id, GroupName="ops")
+        made: dict[str, set[str]] = {}
+        for kind, select in {"group": lambda: pool_users(users.id, "ops", config={}),
+                             "allUsers": lambda: pool_users(users.id, filter='email ^= "a"', config={})}.items():
+            calls.clear()
+            select()
+            made[kind] = {f"cognito-idp:{c.operation}" for c in calls}
+    assert made == {kind: {action} for kind, action in SELECTION_IAM_ACTIONS.items()}
+    assert not set(SELECTION_IAM_ACTIONS.values()) & set(IAM_ACTIONS)  # the provider never lists
+
+
 def test_the_document_allows_only_those_actions_on_only_that_pool() -> None:
     document = json.loads(policy.reset_policy_json([ARN]))
 
@@ -42,6 +56,14 @@ def test_the_document_allows_only_those_actions_on_only_that_pool() -> None:
     assert document["Statement"] == [{"Sid": "CognitoPasswordReset", "Effect": "Allow",
                                       "Action": ["cognito-idp:AdminGetUser", "cognito-idp:AdminResetUserPassword"],
                                       "Resource": [ARN]}]
+
+
+def test_a_list_call_is_granted_only_on_the_pools_that_select_that_way() -> None:
+    eu = "arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_X"
+    document = policy.reset_policy([ARN, eu], {"group": [eu], "allUsers": []})
+    assert document["Statement"][1:] == [{"Sid": "CognitoPasswordResetSelectGroup", "Effect": "Allow",
+                                          "Action": ["cognito-idp:ListUsersInGroup"], "Resource": [eu]}]
+    assert policy.reset_policy([ARN], {"group": [], "allUsers": []}) == policy.reset_policy([ARN])
 
 
 def test_each_pool_is_named_by_its_own_arn() -> None:

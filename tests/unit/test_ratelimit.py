@@ -254,3 +254,21 @@ def test_settings_carry_the_rates_per_target() -> None:
                                                 "aws:profile": "ops"}.get)
     assert (settings.max_resets_per_second, settings.max_reads_per_second) == (12, 7)
     assert settings == cognito.AwsSettings(profile="ops", max_resets_per_second=12, max_reads_per_second=7)
+
+
+@pytest.mark.parametrize(("reads", "interval"), [(None, 1 / 25), ("10", 1 / 10), ("100", 1 / 25), ("0", None)])
+def test_a_selection_pages_at_the_read_rate_held_under_the_user_list_quota(
+        pool: Pool, clock: FakeClock, reads: str | None, interval: float | None) -> None:
+    # ListUsers and ListUsersInGroup are Cognito's UserList category: 30 a second, not adjustable.
+    from cognito_password_reset import pool_users
+
+    for i in range(121):  # three pages of 60
+        pool.user(f"user{i:03}", confirmed=False)
+    config = {} if reads is None else {ratelimit.READS_CONFIG_KEY: reads}
+    assert len(pool_users(pool.id, config=config)) == 121
+    assert clock.sleeps == ([] if interval is None else pytest.approx([interval, 2 * interval]))
+
+
+@pytest.mark.parametrize(("reads", "lists"), [(50.0, 25.0), (25.0, 25.0), (10.0, 10.0), (0.5, 0.5), (0.0, 0.0)])
+def test_list_rate_is_the_read_rate_never_above_25(reads: float, lists: float) -> None:
+    assert ratelimit.list_rate(reads) == lists
