@@ -76,6 +76,15 @@ def test_an_idle_limiter_banks_no_burst() -> None:
     assert waits == pytest.approx([0, 0.1, 0.1])
 
 
+def test_slots_reserved_together_start_at_once_and_hold_the_schedule_for_all_of_them() -> None:
+    clock = FakeClock(advance_on_sleep=False)
+    limit = limiter(4, clock)
+    assert limit.acquire(slots=2) == 0  # a sign-out and its reset: both go now...
+    assert limit.acquire() == pytest.approx(0.5)  # ...and the next call waits for both slots
+    assert limit.acquire(slots=2) == pytest.approx(0.75)
+    assert limit.acquire() == pytest.approx(1.25)
+
+
 def test_threads_share_one_schedule_each_taking_its_own_slot() -> None:
     # The clock stands still: each thread's wait is its slot's distance from now, so 40
     # threads arriving together must get exactly the slots 0, 1/r, 2/r, ... once each.
