@@ -66,9 +66,15 @@ never resets by itself: the first scheduled reset comes at the next window start
 
 SECRET_OUTPUTS: Final = (CLIENT_METADATA,)
 
-IAM_ACTIONS: Final = ("cognito-idp:AdminGetUser", "cognito-idp:AdminResetUserPassword")
-"""Every AWS action the provider calls: AdminResetUserPassword on create and update,
-AdminGetUser on refresh. Granted on the pool's ARN, this is the whole policy it needs."""
+RESET_IAM_ACTIONS: Final = ("cognito-idp:AdminGetUser", "cognito-idp:AdminResetUserPassword")
+"""What every CognitoPasswordReset calls: AdminResetUserPassword on create and update, AdminGetUser
+on refresh."""
+SIGN_OUT_IAM_ACTIONS: Final = ("cognito-idp:AdminUserGlobalSignOut",)
+"""What a CognitoPasswordReset with ``global_sign_out`` calls besides, before each reset. A pool none
+of whose resources sign users out does not need it granted."""
+IAM_ACTIONS: Final = RESET_IAM_ACTIONS + SIGN_OUT_IAM_ACTIONS
+"""Every AWS action the provider calls. Granted on the pool's ARN, this is the whole policy it needs;
+AdminUserGlobalSignOut only where ``global_sign_out`` is true (SIGN_OUT_IAM_ACTIONS)."""
 
 DEFAULT_RESET_ON_CREATE: Final = True
 DEFAULT_GLOBAL_SIGN_OUT: Final = False

@@ -2,10 +2,12 @@
 
 Exactly the Cognito actions the CognitoPasswordReset provider calls, as the package states
 them (``cognito_password_reset.IAM_ACTIONS``): AdminResetUserPassword to reset, AdminGetUser to
-read the user's status on refresh. A test runs the provider through create, update and read and fails
-if it ever calls anything else. pulumi-aws's own resources (pool, function, role) need more;
-this document scopes only what a GitOps pipeline needs to rotate passwords, on every pool
-the stack resets (the one it creates and each existing one), each by its own ARN.
+read the user's status on refresh, on every pool the stack resets (the one it creates and each
+existing one), each by its own ARN; and AdminUserGlobalSignOut only on the pools where some
+account's resets sign the user out (``globalSignOut``), since elsewhere the provider never calls
+it. A test runs the provider through create, update and read and fails if it ever calls anything
+else. pulumi-aws's own resources (pool, function, role) need more; this document scopes only what
+a GitOps pipeline needs to rotate passwords.
 """
 
 from __future__ import annotations
@@ -14,8 +16,8 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from cognito_password_reset import IAM_ACTIONS
 from cognito_password_reset.regions import region_of
+from cognito_password_reset.schema import RESET_IAM_ACTIONS, SIGN_OUT_IAM_ACTIONS
 
 
 def user_pool_arn(caller_arn: str, account_id: str, user_pool_id: str) -> str:
@@ -29,19 +31,25 @@ def user_pool_arn(caller_arn: str, account_id: str, user_pool_id: str) -> str:
     return f"arn:{partition}:cognito-idp:{region_of(user_pool_id)}:{account_id}:userpool/{user_pool_id}"
 
 
-def reset_policy(user_pool_arns: Sequence[str]) -> dict[str, Any]:
-    """The policy document allowing the resets on these pools, and nothing else."""
-    return {
-        "Version": "2012-10-17",
-        "Statement": [{
-            "Sid": "CognitoPasswordReset",
+def reset_policy(user_pool_arns: Sequence[str], sign_out_pool_arns: Sequence[str] = ()) -> dict[str, Any]:
+    """The policy document allowing the resets on ``user_pool_arns``, and the sign-outs on
+    ``sign_out_pool_arns`` (the pools whose resets sign users out), and nothing else."""
+    statements = [{
+        "Sid": "CognitoPasswordReset",
+        "Effect": "Allow",
+        "Action": list(RESET_IAM_ACTIONS),
+        "Resource": list(user_pool_arns),
+    }]
+    if sign_out_pool_arns:
+        statements.append({
+            "Sid": "CognitoPasswordResetSignOut",
             "Effect": "Allow",
-            "Action": list(IAM_ACTIONS),
-            "Resource": list(user_pool_arns),
-        }],
-    }
+            "Action": list(SIGN_OUT_IAM_ACTIONS),
+            "Resource": list(sign_out_pool_arns),
+        })
+    return {"Version": "2012-10-17", "Statement": statements}
 
 
-def reset_policy_json(user_pool_arns: Sequence[str]) -> str:
+def reset_policy_json(user_pool_arns: Sequence[str], sign_out_pool_arns: Sequence[str] = ()) -> str:
     """``reset_policy`` as the JSON text IAM takes (stable key order, so it diffs cleanly)."""
-    return json.dumps(reset_policy(user_pool_arns), indent=2)
+    return json.dumps(reset_policy(user_pool_arns, sign_out_pool_arns), indent=2)
