@@ -90,12 +90,14 @@ def reset(name: str, user_pool_id: pulumi.Input[str], account: Account,
         client_metadata=account.client_metadata,
         rotation_trigger=account.rotation_trigger,
         rotate_after_days=account.rotate_after_days,  # None: no schedule, the key is not sent
+        global_sign_out=account.global_sign_out,
         opts=pulumi.ResourceOptions(depends_on=depends_on),
     )
 
 
 cap = mail.resets_per_run_cap(config.get(keys.MAX_RESETS_PER_RUN), keys.DEFAULT_MAX_RESETS_PER_RUN)
 pool_arns: list[pulumi.Output[str]] = []
+sign_out_pool_arns: list[pulumi.Output[str]] = []  # where some account's resets sign out: only there is it granted
 resets: dict[str, CognitoPasswordReset] = {}
 
 if settings.create_user_pool:
@@ -119,6 +121,8 @@ if settings.create_user_pool:
     )
     invoke = invoke_permission("custom-message-invoke", pool.arn)
     pool_arns.append(pool.arn)
+    if any(account.global_sign_out for account in settings.accounts):
+        sign_out_pool_arns.append(pool.arn)
 
     password = config.get_secret(stack_config.TEST_ACCOUNT_PASSWORD)
     for account in settings.accounts:
@@ -151,6 +155,8 @@ if settings.existing_pools:
         arn = pulumi.Output.all(caller.arn, caller.account_id).apply(
             lambda parts, pool_id=existing.user_pool_id: policy.user_pool_arn(parts[0], parts[1], pool_id))
         pool_arns.append(arn)
+        if any(account.global_sign_out for account in existing.accounts):
+            sign_out_pool_arns.append(arn)
         after: list[pulumi.Resource] = []
         if existing.allow_custom_message_invoke:
             # Only the permission: attaching the trigger is a change to the pool, which is not ours.
@@ -170,4 +176,5 @@ pulumi.export("customMessageFunctionName", function.name)
 pulumi.export("customMessageFunctionArn", function.arn)
 pulumi.export("resets", _outputs(resets))
 pulumi.export("existingPoolResets", {pool_id: _outputs(found) for pool_id, found in existing_resets.items()})
-pulumi.export("resetPolicy", pulumi.Output.all(*pool_arns).apply(policy.reset_policy_json))
+pulumi.export("resetPolicy", pulumi.Output.all(pulumi.Output.all(*pool_arns), pulumi.Output.all(*sign_out_pool_arns))
+              .apply(lambda arns: policy.reset_policy_json(arns[0], arns[1])))

@@ -18,6 +18,7 @@ from cognito_password_reset.errors import kind
 from cognito_password_reset.validation import rules
 
 from .keys import (
+    GLOBAL_SIGN_OUT,
     OVERRIDE_FIELDS,
     QUOTE_IT,
     ROTATE_AFTER_DAYS,
@@ -43,6 +44,8 @@ class Account:
     name: str | None = None
     rotate_after_days: int | None = None
     """Reset again this many days after the last reset (None: only when the trigger changes)."""
+    global_sign_out: bool = False
+    """Each reset also signs the user out everywhere (the reset's ``global_sign_out``)."""
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,7 @@ class Defaults:
     rotation_trigger: str
     client_metadata: dict[str, str]
     rotate_after_days: int | None
+    global_sign_out: bool = False
 
 
 def json_or_none(raw: str) -> Any:
@@ -151,6 +155,16 @@ class Reader:
             return None
         return username
 
+    def flag_in(self, key: str, value: Any) -> bool | None:
+        """true or false at ``key`` inside an object value (also as the text `config set --path` may
+        store), or None after recording why not."""
+        if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+            return value.strip().lower() == "true"
+        if not isinstance(value, bool):
+            self.fail(key, f"must be true or false but is a {kind(value)}")
+            return None
+        return value
+
     def days(self, key: str, value: Any) -> int | None:
         """A whole number of days in ROTATE_AFTER_DAYS_RANGE at ``key`` (None: not set)."""
         if value is None or value == "":
@@ -203,6 +217,9 @@ def read_overrides(r: Reader, key: str, value: Any, known: Mapping[str, Any], wh
             elif name == ROTATE_AFTER_DAYS:
                 if (days := r.days(f"{at}.{name}", field_value)) is not None:
                     checked[name] = days
+            elif name == GLOBAL_SIGN_OUT:
+                if (flag := r.flag_in(f"{at}.{name}", field_value)) is not None:
+                    checked[name] = flag
             elif name == ROTATION_TRIGGER and isinstance(field_value, str) and not field_value.strip():
                 # Blank, like an empty stack-wide trigger: rejected the same way, not taken as a value.
                 r.fail(f"{at}.{name}", "is empty; set it to a date or ticket id, such as '2026-12-01', or remove "
@@ -213,13 +230,17 @@ def read_overrides(r: Reader, key: str, value: Any, known: Mapping[str, Any], wh
     return result
 
 
+_NOT_METADATA: Final = (ROTATION_TRIGGER, ROTATE_AFTER_DAYS, GLOBAL_SIGN_OUT)
+"""The override fields that are settings of the reset, not client metadata."""
+
+
 def build_accounts(specs: Mapping[str, dict[str, Any]], overrides: Mapping[str, dict[str, Any]],
                    defaults: Defaults) -> tuple[Account, ...]:
     """One Account per spec, in order: the stack-wide values, then the account's override."""
     built = []
     for username, spec in specs.items():
         override = overrides.get(username, {})
-        metadata = {k: v for k, v in override.items() if k not in (ROTATION_TRIGGER, ROTATE_AFTER_DAYS)}
+        metadata = {k: v for k, v in override.items() if k not in _NOT_METADATA}
         built.append(Account(
             username=username,
             rotation_trigger=override.get(ROTATION_TRIGGER, defaults.rotation_trigger),
@@ -228,5 +249,6 @@ def build_accounts(specs: Mapping[str, dict[str, Any]], overrides: Mapping[str, 
             email=spec.get("email"),
             name=spec.get("name"),
             rotate_after_days=override.get(ROTATE_AFTER_DAYS, defaults.rotate_after_days),
+            global_sign_out=override.get(GLOBAL_SIGN_OUT, defaults.global_sign_out),
         ))
     return tuple(built)
