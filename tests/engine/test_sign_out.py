@@ -48,47 +48,52 @@ def pair(username: str) -> list[tuple[str, str]]:
 
 def test_each_reset_signs_out_first_and_nothing_else_signs_anybody_out(
         pool: Pool, proxy: FaultProxy, launch: Launch, declare: Callable[..., Goal]) -> None:
-    for user in ("alice", "bob", "carol", "dave"):
+    for user in ("alice", "bob", "carol", "erin", "dave"):
         pool.user(user)
     stack = launch(proxy.url).stack
     alice = declare("alice", user_pool_id=pool.id, username="alice", rotation_trigger="t1", global_sign_out=True)
     bob = declare("bob", user_pool_id=pool.id, username="bob", rotation_trigger="t1")
     carol = declare("carol", user_pool_id=pool.id, username="carol", rotation_trigger="t1", global_sign_out=True,
                     reset_on_create=False)
+    erin = declare("erin", user_pool_id=pool.id, username="erin", rotation_trigger="t1")
+    everyone = ("alice", "bob", "carol", "erin")
 
-    # Create: alice is signed out, then reset; bob only reset; carol adopted: no reset, no sign-out.
-    assert [stack.up(g).op for g in (alice, bob, carol)] == ["create"] * 3
-    assert sent(proxy) == [*pair("alice"), (RESET, "bob")]
+    # Create: alice is signed out, then reset; bob and erin only reset; carol adopted: neither.
+    assert [stack.up(g).op for g in (alice, bob, carol, erin)] == ["create"] * 4
+    assert sent(proxy) == [*pair("alice"), (RESET, "bob"), (RESET, "erin")]
     # (The host leaves out an output that is None.)
     assert stack["alice"].outputs["signed_out_at"] == stack["alice"].outputs["reset_at"] is not None
     assert stack["bob"].outputs.get("signed_out_at") is None and stack["bob"].outputs["reset_at"] is not None
     assert stack["carol"].outputs.get("signed_out_at") is None and stack["carol"].outputs.get("reset_at") is None
-    for name in ("alice", "bob"):  # as a run some time ago wrote them: later times show
+    for name in ("alice", "bob", "erin"):  # as a run some time ago wrote them: later times show
         stack[name].outputs["reset_at"] = EARLIER
     stack["alice"].outputs["signed_out_at"] = EARLIER
 
-    # global_sign_out alone turned off for alice and on for bob: an update each, nothing sent.
+    # global_sign_out alone turned off for alice and on for erin: an update each, nothing sent.
     proxy.clear()
-    alice, bob = alice.but(global_sign_out=False), bob.but(global_sign_out=True)
-    assert [stack.up(g).op for g in (alice, bob, carol)] == ["update", "update", "same"]
+    alice, erin = alice.but(global_sign_out=False), erin.but(global_sign_out=True)
+    assert [stack.up(g).op for g in (alice, bob, carol, erin)] == ["update", "same", "same", "update"]
     assert proxy.requests == []
-    assert (stack["alice"].outputs["global_sign_out"], stack["bob"].outputs["global_sign_out"]) == (False, True)
-    assert stack["alice"].outputs["signed_out_at"] == EARLIER and stack["bob"].outputs.get("signed_out_at") is None
+    assert (stack["alice"].outputs["global_sign_out"], stack["erin"].outputs["global_sign_out"]) == (False, True)
+    assert stack["alice"].outputs["signed_out_at"] == EARLIER and stack["erin"].outputs.get("signed_out_at") is None
 
-    # A new trigger for all three: each reset signs out as its new inputs say.
-    assert [stack.up(g.but(rotation_trigger="t2")).op for g in (alice, bob, carol)] == ["update"] * 3
-    assert sent(proxy) == [(RESET, "alice"), *pair("bob"), *pair("carol")]
+    # A new trigger for all, and bob's global_sign_out turned on in the same run: each reset signs
+    # out as the inputs of its own run say.
+    bob = bob.but(global_sign_out=True)
+    assert [stack.up(g.but(rotation_trigger="t2")).op for g in (alice, bob, carol, erin)] == ["update"] * 4
+    assert sent(proxy) == [(RESET, "alice"), *pair("bob"), *pair("carol"), *pair("erin")]
     assert stack["alice"].outputs["signed_out_at"] == EARLIER  # the last sign-out, kept on record
     assert stack["alice"].outputs["reset_at"] > EARLIER
-    for name in ("bob", "carol"):
+    for name in ("bob", "carol", "erin"):
         assert stack[name].outputs["signed_out_at"] == stack[name].outputs["reset_at"] > EARLIER
+    assert {pool.status(u) for u in everyone} == {"RESET_REQUIRED"}
 
     # Another username replaces the resource; the replacement's reset signs its user out.
     proxy.clear()
     step = stack.up(bob.but(username="dave", rotation_trigger="t2"))
     assert step.op == "replace"
     assert sent(proxy) == pair("dave")
-    assert {pool.status(u) for u in ("alice", "bob", "carol", "dave")} == {"RESET_REQUIRED"}
+    assert pool.status("dave") == "RESET_REQUIRED"
 
 
 def test_a_scheduled_reset_signs_out_but_one_put_off_by_the_cap_does_not(
@@ -111,14 +116,16 @@ def test_a_scheduled_reset_signs_out_but_one_put_off_by_the_cap_does_not(
     assert proxy.requests == []
 
     # Both due on the next window's first day, the cap is 1: one is signed out and reset, the
-    # other put off (no step) and neither signed out nor reset.
+    # other put off; its update only records the new metadata of the same run, and calls nothing.
     run_on(second)
-    ops = [stack.up(g).op for g in goals]
-    assert sorted(ops) == ["same", "update"]
-    (done,) = [g for g, op in zip(goals, ops, strict=True) if op == "update"]
+    goals = [g.but(client_metadata={"reason": "second window"}) for g in goals]
+    assert [stack.up(g).op for g in goals] == ["update", "update"]
+    ((_, reset),) = [call for call in sent(proxy) if call[0] == RESET]
+    (done,) = [g for g in goals if g.inputs["username"] == reset]
     (waiting,) = [g for g in goals if g is not done]
-    assert sent(proxy) == pair(done.inputs["username"])
+    assert sent(proxy) == pair(reset)
     assert stack[waiting.name].outputs.get("signed_out_at") is None
+    assert stack[waiting.name].outputs["rotation_window"] == first.isoformat()  # still due
 
     # The next run: the one that waited gets its pair.
     proxy.clear()
