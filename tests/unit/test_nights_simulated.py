@@ -56,7 +56,7 @@ class Sent:
 
     users: list[str] = field(default_factory=list)
 
-    def reset_password(self, _pool: str, username: str, _metadata: object) -> None:
+    def reset_password(self, _pool: str, username: str, _metadata: object, *, sign_out_first: bool = False) -> None:
         self.users.append(username)
 
 
