@@ -61,8 +61,8 @@ class CognitoPasswordResetArgs:
     """Whether each reset this resource makes also signs the user out everywhere
     (``AdminUserGlobalSignOut``: Cognito revokes the user's refresh tokens, so no app can renew a
     session; access and ID tokens your own services check by signature stay valid until they
-    expire). Default false. The sign-out is made just before the reset, so a failure never costs
-    a second mail. Changing it alone signs out and resets nobody; an adoption
+    expire). Default false. The sign-out is made just before the reset, so a failure of either
+    call never costs a second mail. Changing it alone signs out and resets nobody; an adoption
     (``reset_on_create`` false) and a scheduled reset put off by the per-run cap sign nobody out.
     Needs ``cognito-idp:AdminUserGlobalSignOut`` on the pool."""
 
