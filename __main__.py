@@ -110,12 +110,14 @@ def reset(name: str, user_pool_id: pulumi.Input[str], account: Account,
         rotation_trigger=account.rotation_trigger,
         rotate_after_days=account.rotate_after_days,  # None: no schedule, the key is not sent
         reset_on_create=account.reset_on_create,  # False for a selected member: adopted, not mailed
+        global_sign_out=account.global_sign_out,
         opts=pulumi.ResourceOptions(depends_on=depends_on),
     )
 
 
 pool_arns: list[pulumi.Output[str]] = []
 selecting_arns: dict[str, list[pulumi.Output[str]]] = {kind: [] for kind in SELECTION_IAM_ACTIONS}
+sign_out_pool_arns: list[pulumi.Output[str]] = []  # where some account's resets sign out: only there is it granted
 resets: dict[str, CognitoPasswordReset] = {}
 
 if settings.create_user_pool:
@@ -141,6 +143,8 @@ if settings.create_user_pool:
     )
     invoke = invoke_permission("custom-message-invoke", pool.arn)
     pool_arns.append(pool.arn)
+    if any(account.global_sign_out for account in settings.accounts):
+        sign_out_pool_arns.append(pool.arn)
 
     password = config.get_secret(stack_config.TEST_ACCOUNT_PASSWORD)
     for account in settings.accounts:
@@ -178,6 +182,8 @@ if settings.existing_pools:
             selecting_arns[existing.selection.kind].append(arn)
             for warning in existing.override_warnings(found):
                 pulumi.log.warn(warning)
+        if any(account.global_sign_out for account in existing.accounts):
+            sign_out_pool_arns.append(arn)
         after: list[pulumi.Resource] = []
         if existing.allow_custom_message_invoke:
             # Only the permission: attaching the trigger is a change to the pool, which is not ours.
@@ -197,5 +203,6 @@ pulumi.export("customMessageFunctionName", function.name)
 pulumi.export("customMessageFunctionArn", function.arn)
 pulumi.export("resets", _outputs(resets))
 pulumi.export("existingPoolResets", {pool_id: _outputs(found) for pool_id, found in existing_resets.items()})
-pulumi.export("resetPolicy", pulumi.Output.from_input({"pools": pool_arns, "selecting": selecting_arns}).apply(
-    lambda arns: policy.reset_policy_json(arns["pools"], arns["selecting"])))
+pulumi.export("resetPolicy", pulumi.Output.from_input(
+    {"pools": pool_arns, "selecting": selecting_arns, "signingOut": sign_out_pool_arns}).apply(
+    lambda arns: policy.reset_policy_json(arns["pools"], arns["selecting"], arns["signingOut"])))

@@ -2,9 +2,9 @@
 
 It resolves where a call goes (region from the pool id; endpoint, profile, keys and roles to
 assume from the stack config or boto3's own chain), keeps one client per distinct target per process, makes
-the two API calls the resource needs and the two list calls a selection of users makes
-(``selection.pool_users``), and turns every botocore failure into one sentence a user can act
-on. Nothing here decides *whether* to call; the provider (or the selection) does.
+the API calls the resource needs (reset, sign-out, status) and the two list calls a selection of
+users makes (``selection.pool_users``), and turns every botocore failure into one sentence a user
+can act on. Nothing here decides *whether* to call; the provider (or the selection) does.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Final, cast
 from botocore.exceptions import BotoCoreError, ClientError
 
 from . import cognito_errors, ratelimit, schema
-from .cognito_errors import LIST_GROUP, LIST_USERS, READ, RESET, Call
+from .cognito_errors import LIST_GROUP, LIST_USERS, READ, RESET, SIGN_OUT, Call
 from .errors import ConfigError
 from .regions import region_of
 from .roles import STS_ENDPOINTS_KEY, RoleChain, assumed_credentials
@@ -198,8 +198,8 @@ CLIENTS = ClientCache()
 
 
 class Cognito:
-    """The two calls a CognitoPasswordReset makes, and the two a selection makes, with errors
-    already translated."""
+    """The calls a CognitoPasswordReset makes, and the two a selection makes, with errors already
+    translated."""
 
     def __init__(self, settings: AwsSettings, clients: ClientCache = CLIENTS,
                  limiters: ratelimit.RateLimiters | None = None) -> None:
@@ -216,22 +216,59 @@ class Cognito:
     def _target(self, user_pool_id: str) -> Target:
         return Target(region_of(user_pool_id), self._settings)
 
+    # AdminUserGlobalSignOut's quota category is not confirmed (UserUpdate, 25/s not adjustable, or
+    # UserToken, 120/s, going by the categories' descriptions in Cognito's quota table), so a sign-out
+    # takes a slot of the reset schedule rather than a rate of its own: resets and sign-outs together
+    # stay within maxResetsPerSecond. At the default of 30, a fleet that signs out makes at most 15
+    # sign-outs and 15 resets a second: under either candidate quota, and under the resets' own 30.
+    def _pace(self, target: Target, slots: int = 1) -> None:
+        # Within Cognito's quota per account and region: the target stands for both.
+        self._limiters.acquire((RESET, target), self._settings.max_resets_per_second, slots)
+
+    def global_sign_out(self, user_pool_id: str, username: str) -> None:
+        """AdminUserGlobalSignOut: revoke the user's refresh tokens (and, for Cognito's own APIs, its
+        access tokens), paced as a reset is."""
+        call = Call(SIGN_OUT, user_pool_id, username)
+        target = self._target(user_pool_id)
+        client = self._client(target, call)
+        self._pace(target)
+        self._sign_out(client, call)
+
+    def _sign_out(self, client: CognitoIdentityProviderClient, call: Call) -> None:
+        try:
+            client.admin_user_global_sign_out(UserPoolId=call.user_pool_id, Username=call.username)
+        except (BotoCoreError, ClientError) as exc:
+            raise cognito_errors.translate(exc, call) from None
+
     def reset_password(self, user_pool_id: str, username: str, client_metadata: Mapping[str, str] | None, *,
-                       unless_reset_required: bool = False) -> bool:
+                       sign_out_first: bool = False, unless_reset_required: bool = False) -> bool:
         """AdminResetUserPassword, handing ``client_metadata`` to the pool's Lambda triggers; True if sent.
 
-        ``unless_reset_required``: first AdminGetUser, and send nothing (False) if the user is
-        already RESET_REQUIRED. A failure of that look is this reset's failure: nothing was sent.
+        ``unless_reset_required``: first AdminGetUser, and send no reset (False) if the user is
+        already RESET_REQUIRED; a failure of that look is this reset's failure, nothing sent.
+        ``sign_out_first``: AdminUserGlobalSignOut just before the reset (why first: the provider's
+        ``_reset``), and also when the reset is not sent, since a sign-out mails nobody. The pair
+        takes two consecutive slots of the schedule at once, so no other call's wait falls between
+        them; a failed sign-out raises before the reset is sent.
         """
         metadata = dict(client_metadata or {})
-        call = Call(RESET, user_pool_id, username, secrets=tuple(metadata.values()))
+        secrets = tuple(metadata.values())
+        call = Call(RESET, user_pool_id, username, secrets=secrets, paired=sign_out_first)
         target = self._target(user_pool_id)
         client = self._client(target, call)
         try:
-            if unless_reset_required and self._status(client, target, user_pool_id, username) == schema.RESET_REQUIRED:
-                return False
-            # Within Cognito's quota per account and region: the target stands for both.
-            self._limiters.acquire((RESET, target), self._settings.max_resets_per_second)
+            send = not (unless_reset_required
+                        and self._status(client, target, user_pool_id, username) == schema.RESET_REQUIRED)
+        except (BotoCoreError, ClientError) as exc:
+            # Nothing was sent yet, signed out or not.
+            raise cognito_errors.translate(exc, Call(RESET, user_pool_id, username, secrets=secrets)) from None
+        if sign_out_first or send:
+            self._pace(target, slots=int(sign_out_first) + int(send))
+        if sign_out_first:
+            self._sign_out(client, Call(SIGN_OUT, user_pool_id, username, paired=send))
+        if not send:
+            return False
+        try:
             if metadata:
                 client.admin_reset_user_password(UserPoolId=user_pool_id, Username=username, ClientMetadata=metadata)
             else:

@@ -209,6 +209,8 @@ def check(news: Mapping[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
         *_check_optional(news, schema.RESET_ON_CREATE, bool, "true or false",
                          "pass a bool (False adopts the user without resetting it)"),
         *_check_period(news.get(schema.ROTATE_AFTER_DAYS)),
+        *_check_optional(news, schema.GLOBAL_SIGN_OUT, bool, "true or false",
+                         "pass a bool (True also signs the user out everywhere with each reset)"),
     ]
     inputs = dict(news)
     days = schedule.period(inputs.get(schema.ROTATE_AFTER_DAYS))
@@ -216,5 +218,7 @@ def check(news: Mapping[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
         inputs[schema.ROTATE_AFTER_DAYS] = days  # a whole number, though it crossed the wire as 90.0
     if inputs.get(schema.RESET_ON_CREATE) is None:
         inputs[schema.RESET_ON_CREATE] = schema.DEFAULT_RESET_ON_CREATE
+    if inputs.get(schema.GLOBAL_SIGN_OUT) is None:
+        inputs[schema.GLOBAL_SIGN_OUT] = schema.DEFAULT_GLOBAL_SIGN_OUT
     return inputs, problems
 

@@ -29,6 +29,7 @@ from .keys import (
     CREATE_USER_POOL,
     EXISTING_POOLS,
     EXISTING_USERS,
+    GLOBAL_SIGN_OUT,
     LIST_DEFAULTS,
     METADATA_KEYS,
     OVERRIDE_FIELDS,
@@ -94,6 +95,7 @@ def load(get: Callable[[str], str | None], *, has_test_account_password: bool,
         rotation_trigger=trigger,
         client_metadata={meta: value for key, meta in METADATA_KEYS.items() if (value := r.string(key).strip())},
         rotate_after_days=r.days(ROTATE_AFTER_DAYS, r.raw(ROTATE_AFTER_DAYS)),
+        global_sign_out=r.boolean(GLOBAL_SIGN_OUT, BOOLEAN_DEFAULTS[GLOBAL_SIGN_OUT]),
     )
 
     accounts: dict[str, dict[str, Any]] = {}

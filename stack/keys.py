@@ -13,6 +13,7 @@ USER_POOL_NAME: Final = "userPoolName"
 CREATE_USER_POOL: Final = "createUserPool"
 ROTATION_TRIGGER: Final = "rotationTrigger"
 ROTATE_AFTER_DAYS: Final = "rotateAfterDays"
+GLOBAL_SIGN_OUT: Final = "globalSignOut"
 RESET_REASON: Final = "resetReason"
 RESET_TICKET: Final = "resetTicket"
 SUPPORT_CONTACT: Final = "supportContact"
@@ -43,7 +44,7 @@ STRING_DEFAULTS: Final[dict[str, str]] = {
     SES_FROM_ADDRESS: "",
 }
 LIST_DEFAULTS: Final[dict[str, list[str]]] = {EXISTING_USERS: []}
-BOOLEAN_DEFAULTS: Final[dict[str, bool]] = {CREATE_USER_POOL: True}
+BOOLEAN_DEFAULTS: Final[dict[str, bool]] = {CREATE_USER_POOL: True, GLOBAL_SIGN_OUT: False}
 
 DEFAULT_MAX_RESETS_PER_RUN: Final = 50
 """Pulumi.yaml's default for maxResetsPerRun: Cognito's default sender mails about 50 a day per
@@ -61,8 +62,9 @@ METADATA_KEYS: Final[dict[str, str]] = {
 """Stack config key -> the client metadata key the custom-message function reads."""
 
 TEST_ACCOUNT_FIELDS: Final = ("username", "email", "name")
-OVERRIDE_FIELDS: Final = (ROTATION_TRIGGER, ROTATE_AFTER_DAYS, *METADATA_KEYS.values())
-"""What an account override may set: its own rotation trigger and schedule, and any client metadata key."""
+OVERRIDE_FIELDS: Final = (ROTATION_TRIGGER, ROTATE_AFTER_DAYS, GLOBAL_SIGN_OUT, *METADATA_KEYS.values())
+"""What an account override may set: its own rotation trigger, schedule and sign-out, and any client
+metadata key."""
 
 GROUP: Final = "group"
 ALL_USERS: Final = "allUsers"

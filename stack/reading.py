@@ -18,6 +18,7 @@ from cognito_password_reset.errors import kind
 from cognito_password_reset.validation import rules
 
 from .keys import (
+    GLOBAL_SIGN_OUT,
     OVERRIDE_FIELDS,
     QUOTE_IT,
     ROTATE_AFTER_DAYS,
@@ -46,6 +47,8 @@ class Account:
     this many days, never two by the schedule within half of it."""
     reset_on_create: bool = True
     """False for a user selected by group or pool: adopted without a reset when first seen."""
+    global_sign_out: bool = False
+    """Each reset also signs the user out everywhere (the reset's ``global_sign_out``)."""
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,7 @@ class Defaults:
     rotation_trigger: str
     client_metadata: dict[str, str]
     rotate_after_days: int | None
+    global_sign_out: bool = False
 
 
 def json_or_none(raw: str) -> Any:
@@ -154,6 +158,16 @@ class Reader:
             return None
         return username
 
+    def flag_in(self, key: str, value: Any) -> bool | None:
+        """true or false at ``key`` inside an object value (also as the text `config set --path` may
+        store), or None after recording why not."""
+        if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+            return value.strip().lower() == "true"
+        if not isinstance(value, bool):
+            self.fail(key, f"must be true or false but is a {kind(value)}")
+            return None
+        return value
+
     def days(self, key: str, value: Any) -> int | None:
         """A whole number of days in ROTATE_AFTER_DAYS_RANGE at ``key`` (None: not set)."""
         if value is None or value == "":
@@ -214,6 +228,9 @@ def read_overrides(r: Reader, key: str, value: Any, known: Mapping[str, Any] | N
             elif name == ROTATE_AFTER_DAYS:
                 if (days := r.days(f"{at}.{name}", field_value)) is not None:
                     checked[name] = days
+            elif name == GLOBAL_SIGN_OUT:
+                if (flag := r.flag_in(f"{at}.{name}", field_value)) is not None:
+                    checked[name] = flag
             elif name == ROTATION_TRIGGER and isinstance(field_value, str) and not field_value.strip():
                 # Blank, like an empty stack-wide trigger: rejected the same way, not taken as a value.
                 r.fail(f"{at}.{name}", "is empty; set it to a date or ticket id, such as '2026-12-01', or remove "
@@ -224,13 +241,17 @@ def read_overrides(r: Reader, key: str, value: Any, known: Mapping[str, Any] | N
     return result
 
 
+_NOT_METADATA: Final = (ROTATION_TRIGGER, ROTATE_AFTER_DAYS, GLOBAL_SIGN_OUT)
+"""The override fields that are settings of the reset, not client metadata."""
+
+
 def build_accounts(specs: Mapping[str, dict[str, Any]], overrides: Mapping[str, dict[str, Any]],
                    defaults: Defaults) -> tuple[Account, ...]:
     """One Account per spec, in order: the stack-wide values, then the account's override."""
     built = []
     for username, spec in specs.items():
         override = overrides.get(username, {})
-        metadata = {k: v for k, v in override.items() if k not in (ROTATION_TRIGGER, ROTATE_AFTER_DAYS)}
+        metadata = {k: v for k, v in override.items() if k not in _NOT_METADATA}
         built.append(Account(
             username=username,
             rotation_trigger=override.get(ROTATION_TRIGGER, defaults.rotation_trigger),
@@ -240,5 +261,6 @@ def build_accounts(specs: Mapping[str, dict[str, Any]], overrides: Mapping[str, 
             name=spec.get("name"),
             rotate_after_days=override.get(ROTATE_AFTER_DAYS, defaults.rotate_after_days),
             reset_on_create=spec.get("reset_on_create", True),
+            global_sign_out=override.get(GLOBAL_SIGN_OUT, defaults.global_sign_out),
         ))
     return tuple(built)

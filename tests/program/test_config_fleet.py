@@ -45,6 +45,25 @@ def test_the_schedule_is_off_unless_set() -> None:
     assert carol.rotate_after_days == 7
 
 
+def test_global_sign_out_is_off_unless_set_stack_wide_or_per_account() -> None:
+    carol, dave = load({"existingUsers": ["carol", "dave"]}).accounts
+    assert (carol.global_sign_out, dave.global_sign_out) == (False, False)
+    cfg = load({
+        "globalSignOut": "true", "existingUsers": ["carol", "dave"],
+        # `config set --path` may store a flag as text: read as the flag it names.
+        "accountOverrides": {"dave": {"globalSignOut": False}, "carol": {"ticket": "T-1"}},
+        "existingPools": [{"userPoolId": EU, "users": ["erin", "frank"],
+                           "accountOverrides": {"erin": {"globalSignOut": "FALSE"}}}],
+    })
+    carol, dave = cfg.accounts
+    erin, frank = cfg.existing_pools[0].accounts
+    assert [a.global_sign_out for a in (carol, dave, erin, frank)] == [True, False, False, True]
+    # A setting of the reset, not a metadata value handed to the Lambda trigger.
+    assert all("globalSignOut" not in a.client_metadata for a in (carol, dave, erin, frank))
+    (carol,) = load({"existingUsers": ["carol"], "accountOverrides": {"carol": {"globalSignOut": "true"}}}).accounts
+    assert carol.global_sign_out is True
+
+
 POOL = "existingPools[0]"
 
 
@@ -80,8 +99,8 @@ POOL = "existingPools[0]"
      f"{POOL}.accountOverrides.dave names no account in {POOL}.users; add the account there or remove the "
      f"override (usernames are case-sensitive)."),
     ({"existingPools": [{"userPoolId": EU, "users": ["carol"], "accountOverrides": {"carol": None}}]},
-     f"{POOL}.accountOverrides.carol is empty; give it at least one of rotationTrigger, rotateAfterDays, reason, "
-     f"ticket, supportContact, locale, or remove it."),
+     f"{POOL}.accountOverrides.carol is empty; give it at least one of rotationTrigger, rotateAfterDays, "
+     f"globalSignOut, reason, ticket, supportContact, locale, or remove it."),
     ({"existingPools": {"userPoolId": EU}},
      "existingPools must be a list but is a map; write it as a list in Pulumi.<stack>.yaml, such as "
      "`existingPools: [{userPoolId: eu-west-1_AbC123, users: [carol]}]`."),
@@ -105,6 +124,12 @@ POOL = "existingPools[0]"
     ({"existingUsers": ["carol"], "accountOverrides": {"carol": {"rotateAfterDays": -5}}},
      "accountOverrides.carol.rotateAfterDays must be a whole number of days from 1 to 3650 but is -5; leave it "
      "out to reset only when the rotation trigger changes."),
+    # The sign-out: a flag, stack-wide or per account.
+    ({"globalSignOut": "yes"}, "globalSignOut must be true or false but is a string."),
+    ({"existingUsers": ["carol"], "accountOverrides": {"carol": {"globalSignOut": "yes"}}},
+     "accountOverrides.carol.globalSignOut must be true or false but is a string."),
+    ({"existingPools": [{"userPoolId": EU, "users": ["carol"], "accountOverrides": {"carol": {"globalSignOut": 1}}}]},
+     f"{POOL}.accountOverrides.carol.globalSignOut must be true or false but is a number."),
     # No created pool: its accounts and sender have nowhere to go.
     ({"createUserPool": "false", "existingUsers": ["carol"]},
      "existingUsers names accounts of the pool the stack creates, but createUserPool is false; move them to "

@@ -76,6 +76,15 @@ def test_an_idle_limiter_banks_no_burst() -> None:
     assert waits == pytest.approx([0, 0.1, 0.1])
 
 
+def test_slots_reserved_together_start_at_once_and_hold_the_schedule_for_all_of_them() -> None:
+    clock = FakeClock(advance_on_sleep=False)
+    limit = limiter(4, clock)
+    assert limit.acquire(slots=2) == 0  # a sign-out and its reset: both go now...
+    assert limit.acquire() == pytest.approx(0.5)  # ...and the next call waits for both slots
+    assert limit.acquire(slots=2) == pytest.approx(0.75)
+    assert limit.acquire() == pytest.approx(1.25)
+
+
 def test_threads_share_one_schedule_each_taking_its_own_slot() -> None:
     # The clock stands still: each thread's wait is its slot's distance from now, so 40
     # threads arriving together must get exactly the slots 0, 1/r, 2/r, ... once each.
@@ -213,6 +222,18 @@ def test_zero_turns_the_limit_off(pool: Pool, calls: list[Any], clock: FakeClock
     reset_all(configured("p", {ratelimit.CONFIG_KEY: "0"}), pool, names)
     assert len(resets(calls)) == 5
     assert clock.sleeps == []
+
+
+def test_a_reset_that_signs_out_takes_two_slots_with_no_wait_between_its_calls(
+        pool: Pool, calls: list[Any], clock: FakeClock) -> None:
+    names = [pool.user(f"user{i}") for i in range(3)]
+    provider = configured("p", {ratelimit.CONFIG_KEY: "4"})
+    for name in names:
+        provider.create({"user_pool_id": pool.id, "username": name, "reset_on_create": True, "global_sign_out": True})
+    assert [c.operation for c in calls] == ["AdminUserGlobalSignOut", "AdminResetUserPassword"] * 3
+    # One wait per pair, before its sign-out; the pair holds two slots (0.5 s at 4 a second), so
+    # sign-outs and resets together stay at 4 a second.
+    assert clock.sleeps == pytest.approx([0.5, 1.0])
 
 
 def test_reads_have_their_own_rate_and_schedule(pool: Pool, calls: list[Any], clock: FakeClock) -> None:
