@@ -21,12 +21,13 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(PY) -m mypy
 
+# Two workers (the build machines have 2 cores): each has its own moto server and mocks.
 unit: $(STAMP)
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2
 
 test: lint typecheck unit
 
-# Throughput and cost against the alternatives (README, "Performance"); not part of `make test`.
+# Throughput and cost against the alternatives (docs/performance.md); not part of `make test`.
 # Its tools (the AWS CLI, py-spy) live in bench/.venv; if they cannot be installed, the bench
 # still runs and says which path it skipped.
 BENCH_STAMP := bench/.venv/.installed
@@ -38,7 +39,7 @@ $(BENCH_STAMP): bench/requirements.txt
 bench: $(STAMP) $(BENCH_STAMP)
 	$(PY) -m bench.bench
 
-# The stack against a local AWS emulator (README, "Run the stack locally"): scripts/local.py.
+# The stack against a local AWS emulator (docs/stack.md, "Run the stack locally"): scripts/local.py.
 # The Pulumi CLI is checked first, in make itself (no Python start-up: a machine without the
 # CLI is told at once, before .venv is built), with the same sentence as the script's check.
 STACK_GOALS := $(filter up preview destroy down,$(MAKECMDGOALS))

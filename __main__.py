@@ -8,8 +8,9 @@ from ``stack.mail``. Everything but the resets is pulumi-aws; the resets are
 
 Pools: the one the stack creates (unless ``createUserPool`` is false), with its trigger, its
 test accounts and its existing users; and each of ``existingPools``, made elsewhere, where the
-stack only resets the listed users (and, when the entry opts in, lets the pool invoke the
-function).
+stack only resets the listed users and those Cognito selects (a group's members, or the pool's
+users), read from Cognito at every preview and up (and, when the entry opts in, lets the pool
+invoke the function).
 """
 
 from __future__ import annotations
@@ -20,9 +21,15 @@ from pathlib import Path
 import pulumi
 import pulumi_aws as aws
 
-from cognito_password_reset import CognitoPasswordReset
+from cognito_password_reset import (
+    SELECTION_IAM_ACTIONS,
+    CognitoPasswordReset,
+    CognitoPasswordResetError,
+    pool_users,
+    program_config,
+)
 from stack import config as stack_config
-from stack import keys, mail, policy
+from stack import mail, policy
 from stack.reading import Account
 
 FUNCTION_CODE = "lambdas/custom_message.py"
@@ -40,6 +47,18 @@ try:
     )
 except stack_config.StackConfigError as exc:
     # RunError: the sentences, without a Python traceback around them.
+    raise pulumi.RunError(str(exc)) from None
+
+# The members of existingPools' groups and allUsers selections, read before anything is declared,
+# with the provider's own AWS settings (aws:endpoints, aws:profile, roles...): a read that fails
+# stops the program here: a member is never taken for gone, which would delete its resource.
+try:
+    members = {
+        existing.user_pool_id: pool_users(existing.user_pool_id, existing.selection.group,
+                                          existing.selection.filter, config=program_config)
+        for existing in settings.existing_pools if existing.selection is not None
+    }
+except CognitoPasswordResetError as exc:
     raise pulumi.RunError(str(exc)) from None
 
 # The custom-message function: its own code only, basic execution (CloudWatch Logs) only.
@@ -90,12 +109,15 @@ def reset(name: str, user_pool_id: pulumi.Input[str], account: Account,
         client_metadata=account.client_metadata,
         rotation_trigger=account.rotation_trigger,
         rotate_after_days=account.rotate_after_days,  # None: no schedule, the key is not sent
+        reset_on_create=account.reset_on_create,  # False for a selected member: adopted, not mailed
+        global_sign_out=account.global_sign_out,
         opts=pulumi.ResourceOptions(depends_on=depends_on),
     )
 
 
-cap = mail.resets_per_run_cap(config.get(keys.MAX_RESETS_PER_RUN), keys.DEFAULT_MAX_RESETS_PER_RUN)
 pool_arns: list[pulumi.Output[str]] = []
+selecting_arns: dict[str, list[pulumi.Output[str]]] = {kind: [] for kind in SELECTION_IAM_ACTIONS}
+sign_out_pool_arns: list[pulumi.Output[str]] = []  # where some account's resets sign out: only there is it granted
 resets: dict[str, CognitoPasswordReset] = {}
 
 if settings.create_user_pool:
@@ -107,7 +129,9 @@ if settings.create_user_pool:
             source_arn=settings.ses.source_arn,
             from_email_address=settings.ses.from_address,
         )
-    elif (warning := mail.default_sender_warning("The user pool the stack creates", len(settings.accounts), cap)):
+    elif (warning := mail.default_sender_warning(
+            "The user pool the stack creates", len(settings.accounts), settings.max_resets_per_run,
+            scheduled=any(a.rotate_after_days is not None for a in settings.accounts))):
         pulumi.log.warn(warning)
     pool = aws.cognito.UserPool(
         "user-pool",
@@ -119,6 +143,8 @@ if settings.create_user_pool:
     )
     invoke = invoke_permission("custom-message-invoke", pool.arn)
     pool_arns.append(pool.arn)
+    if any(account.global_sign_out for account in settings.accounts):
+        sign_out_pool_arns.append(pool.arn)
 
     password = config.get_secret(stack_config.TEST_ACCOUNT_PASSWORD)
     for account in settings.accounts:
@@ -151,6 +177,13 @@ if settings.existing_pools:
         arn = pulumi.Output.all(caller.arn, caller.account_id).apply(
             lambda parts, pool_id=existing.user_pool_id: policy.user_pool_arn(parts[0], parts[1], pool_id))
         pool_arns.append(arn)
+        found = members.get(existing.user_pool_id, [])
+        if existing.selection is not None:
+            selecting_arns[existing.selection.kind].append(arn)
+            for warning in existing.override_warnings(found):
+                pulumi.log.warn(warning)
+        if any(account.global_sign_out for account in existing.accounts):
+            sign_out_pool_arns.append(arn)
         after: list[pulumi.Resource] = []
         if existing.allow_custom_message_invoke:
             # Only the permission: attaching the trigger is a change to the pool, which is not ours.
@@ -158,7 +191,7 @@ if settings.existing_pools:
         existing_resets[existing.user_pool_id] = {
             account.username: reset(f"reset-{existing.user_pool_id}-{account.username}", existing.user_pool_id,
                                     account, after)
-            for account in existing.accounts
+            for account in existing.with_members(found)
         }
 
 
@@ -170,4 +203,6 @@ pulumi.export("customMessageFunctionName", function.name)
 pulumi.export("customMessageFunctionArn", function.arn)
 pulumi.export("resets", _outputs(resets))
 pulumi.export("existingPoolResets", {pool_id: _outputs(found) for pool_id, found in existing_resets.items()})
-pulumi.export("resetPolicy", pulumi.Output.all(*pool_arns).apply(policy.reset_policy_json))
+pulumi.export("resetPolicy", pulumi.Output.from_input(
+    {"pools": pool_arns, "selecting": selecting_arns, "signingOut": sign_out_pool_arns}).apply(
+    lambda arns: policy.reset_policy_json(arns["pools"], arns["selecting"], arns["signingOut"])))

@@ -1,6 +1,6 @@
 """``make bench``: CognitoPasswordReset against the other ways to reset many Cognito users.
 
-One run, one moto server on 127.0.0.1, nine measurements (see README, "Performance"):
+One run, one moto server on 127.0.0.1, nine measurements (see docs/performance.md):
   1. the real provider host over gRPC, 4 calls in flight, limiter off
   2. a provider host running a minimal provider (the SDK host's own cost)
   3. a plain boto3 loop, one reused client, 4 threads

@@ -55,8 +55,9 @@ class Sent:
     def __init__(self) -> None:
         self.users: list[str] = []
 
-    def reset_password(self, _pool: str, username: str, _metadata: object) -> None:
+    def reset_password(self, _pool: str, username: str, _metadata: object, **_options: object) -> bool:
         self.users.append(username)
+        return True
 
 
 @dataclass

@@ -2,8 +2,9 @@
 
 It resolves where a call goes (region from the pool id; endpoint, profile, keys and roles to
 assume from the stack config or boto3's own chain), keeps one client per distinct target per process, makes
-the two API calls the resource needs, and turns every botocore failure into one sentence a
-user can act on. Nothing here decides *whether* to call; the provider does.
+the API calls the resource needs (reset, sign-out, status) and the two list calls a selection of
+users makes (``selection.pool_users``), and turns every botocore failure into one sentence a user
+can act on. Nothing here decides *whether* to call; the provider (or the selection) does.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Final, cast
 from botocore.exceptions import BotoCoreError, ClientError
 
 from . import cognito_errors, ratelimit, schema
-from .cognito_errors import READ, RESET, Call
+from .cognito_errors import LIST_GROUP, LIST_USERS, READ, RESET, SIGN_OUT, Call
 from .errors import ConfigError
 from .regions import region_of
 from .roles import STS_ENDPOINTS_KEY, RoleChain, assumed_credentials
@@ -30,6 +31,12 @@ if TYPE_CHECKING:
 SERVICE: Final = "cognito-idp"
 ENDPOINTS_KEY = "cognitoidp"
 """The key of Cognito user pools in pulumi-aws's ``aws:endpoints`` config."""
+
+PAGE_SIZE: Final = 60
+"""Users per ListUsers / ListUsersInGroup page: the most their ``Limit`` takes (botocore's model,
+QueryLimitType max 60). Fewer calls, so fewer slots of the UserList quota per member read."""
+USER_LIST_QUOTA: Final = "UserList"
+"""The rate limiters' key for both list calls: they share Cognito's UserList quota."""
 
 DEFAULT_RETRY_MODE = "standard"
 DEFAULT_MAX_ATTEMPTS = 10
@@ -191,7 +198,8 @@ CLIENTS = ClientCache()
 
 
 class Cognito:
-    """The two calls a CognitoPasswordReset makes, with errors already translated."""
+    """The calls a CognitoPasswordReset makes, and the two a selection makes, with errors already
+    translated."""
 
     def __init__(self, settings: AwsSettings, clients: ClientCache = CLIENTS,
                  limiters: ratelimit.RateLimiters | None = None) -> None:
@@ -208,14 +216,58 @@ class Cognito:
     def _target(self, user_pool_id: str) -> Target:
         return Target(region_of(user_pool_id), self._settings)
 
-    def reset_password(self, user_pool_id: str, username: str, client_metadata: Mapping[str, str] | None) -> None:
-        """AdminResetUserPassword, handing ``client_metadata`` to the pool's Lambda triggers."""
-        metadata = dict(client_metadata or {})
-        call = Call(RESET, user_pool_id, username, secrets=tuple(metadata.values()))
+    # AdminUserGlobalSignOut's quota category is not confirmed (UserUpdate, 25/s not adjustable, or
+    # UserToken, 120/s, going by the categories' descriptions in Cognito's quota table), so a sign-out
+    # takes a slot of the reset schedule rather than a rate of its own: resets and sign-outs together
+    # stay within maxResetsPerSecond. At the default of 30, a fleet that signs out makes at most 15
+    # sign-outs and 15 resets a second: under either candidate quota, and under the resets' own 30.
+    def _pace(self, target: Target, slots: int = 1) -> None:
+        # Within Cognito's quota per account and region: the target stands for both.
+        self._limiters.acquire((RESET, target), self._settings.max_resets_per_second, slots)
+
+    def global_sign_out(self, user_pool_id: str, username: str) -> None:
+        """AdminUserGlobalSignOut: revoke the user's refresh tokens (and, for Cognito's own APIs, its
+        access tokens), paced as a reset is."""
+        call = Call(SIGN_OUT, user_pool_id, username)
         target = self._target(user_pool_id)
         client = self._client(target, call)
-        # Within Cognito's quota per account and region: the target stands for both.
-        self._limiters.acquire((RESET, target), self._settings.max_resets_per_second)
+        self._pace(target)
+        self._sign_out(client, call)
+
+    def _sign_out(self, client: CognitoIdentityProviderClient, call: Call) -> None:
+        try:
+            client.admin_user_global_sign_out(UserPoolId=call.user_pool_id, Username=call.username)
+        except (BotoCoreError, ClientError) as exc:
+            raise cognito_errors.translate(exc, call) from None
+
+    def reset_password(self, user_pool_id: str, username: str, client_metadata: Mapping[str, str] | None, *,
+                       sign_out_first: bool = False, unless_reset_required: bool = False) -> bool:
+        """AdminResetUserPassword, handing ``client_metadata`` to the pool's Lambda triggers; True if sent.
+
+        ``unless_reset_required``: first AdminGetUser, and send no reset (False) if the user is
+        already RESET_REQUIRED; a failure of that look is this reset's failure, nothing sent.
+        ``sign_out_first``: AdminUserGlobalSignOut just before the reset (why first: the provider's
+        ``_reset``), and also when the reset is not sent, since a sign-out mails nobody. The pair
+        takes two consecutive slots of the schedule at once, so no other call's wait falls between
+        them; a failed sign-out raises before the reset is sent.
+        """
+        metadata = dict(client_metadata or {})
+        secrets = tuple(metadata.values())
+        call = Call(RESET, user_pool_id, username, secrets=secrets, paired=sign_out_first)
+        target = self._target(user_pool_id)
+        client = self._client(target, call)
+        try:
+            send = not (unless_reset_required
+                        and self._status(client, target, user_pool_id, username) == schema.RESET_REQUIRED)
+        except (BotoCoreError, ClientError) as exc:
+            # Nothing was sent yet, signed out or not.
+            raise cognito_errors.translate(exc, Call(RESET, user_pool_id, username, secrets=secrets)) from None
+        if sign_out_first or send:
+            self._pace(target, slots=int(sign_out_first) + int(send))
+        if sign_out_first:
+            self._sign_out(client, Call(SIGN_OUT, user_pool_id, username, paired=send))
+        if not send:
+            return False
         try:
             if metadata:
                 client.admin_reset_user_password(UserPoolId=user_pool_id, Username=username, ClientMetadata=metadata)
@@ -223,6 +275,12 @@ class Cognito:
                 client.admin_reset_user_password(UserPoolId=user_pool_id, Username=username)
         except (BotoCoreError, ClientError) as exc:
             raise cognito_errors.translate(exc, call) from None
+        return True
+
+    def _status(self, client: CognitoIdentityProviderClient, target: Target, user_pool_id: str, username: str) -> str:
+        # Reads have a quota (and so a schedule) of their own: they never queue behind resets.
+        self._limiters.acquire((READ, target), self._settings.max_reads_per_second)
+        return client.admin_get_user(UserPoolId=user_pool_id, Username=username)["UserStatus"]
 
     def user_status(self, user_pool_id: str, username: str) -> str | None:
         """The user's status (``CONFIRMED``, ``RESET_REQUIRED``, ...); None if the pool says the user
@@ -231,13 +289,40 @@ class Cognito:
         call = Call(READ, user_pool_id, username)
         target = self._target(user_pool_id)
         client = self._client(target, call)
-        # Reads have a quota (and so a schedule) of their own: they never queue behind resets.
-        self._limiters.acquire((READ, target), self._settings.max_reads_per_second)
         try:
-            return client.admin_get_user(UserPoolId=user_pool_id, Username=username)["UserStatus"]
+            return self._status(client, target, user_pool_id, username)
         except (BotoCoreError, ClientError) as exc:
             if cognito_errors.is_user_gone(exc):
                 return None
             if cognito_errors.is_pool_gone(exc):
                 return schema.POOL_NOT_FOUND
+            raise cognito_errors.translate(exc, call) from None
+
+    def group_members(self, user_pool_id: str, group: str) -> list[str]:
+        """The usernames of ``group``'s members (ListUsersInGroup, every page), in Cognito's order."""
+        return self._list(Call(LIST_GROUP, user_pool_id, group=group), "list_users_in_group", "NextToken",
+                          {"GroupName": group})
+
+    def users(self, user_pool_id: str, filter: str | None = None) -> list[str]:
+        """The usernames of the pool's users (ListUsers, every page), narrowed by Cognito's ``filter``."""
+        return self._list(Call(LIST_USERS, user_pool_id), "list_users", "PaginationToken",
+                          {"Filter": filter} if filter else {})
+
+    def _list(self, call: Call, method: str, token_key: str, params: dict[str, str]) -> list[str]:
+        target = self._target(call.user_pool_id)
+        client = self._client(target, call)
+        rate = ratelimit.list_rate(self._settings.max_reads_per_second)
+        names: list[str] = []
+        token: str | None = None
+        try:
+            while True:
+                # Every page is a call against UserList's quota: one slot each.
+                self._limiters.acquire((USER_LIST_QUOTA, target), rate)
+                page = getattr(client, method)(UserPoolId=call.user_pool_id, Limit=PAGE_SIZE, **params,
+                                               **({token_key: token} if token else {}))
+                names.extend(str(user["Username"]) for user in page.get("Users", []))
+                token = page.get(token_key)
+                if not token:
+                    return names
+        except (BotoCoreError, ClientError) as exc:
             raise cognito_errors.translate(exc, call) from None

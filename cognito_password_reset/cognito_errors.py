@@ -1,8 +1,9 @@
 """Turn a botocore failure into one sentence: what happened to which user, and what to do.
 
 Part of the AWS edge (with ``cognito.py``): the error codes are those the botocore model
-lists for AdminResetUserPassword and AdminGetUser, plus the generic IAM/STS and transport
-failures every call can meet. Each error is classified on what AWS answered (code and
+lists for AdminResetUserPassword, AdminUserGlobalSignOut and AdminGetUser (and ListUsersInGroup and
+ListUsers, which a selection of users by group or pool makes), plus the generic IAM/STS and
+transport failures every call can meet. Each error is classified on what AWS answered (code and
 message, untouched); the sentence is the provider's own, and only the text quoted from AWS or
 botocore in it has the client metadata values masked, since a Lambda trigger's error can echo
 what it was given, as it was given or as a string literal of Python or JSON (``_written_forms``).
@@ -33,7 +34,13 @@ _ASSUME_ROLE_OPERATIONS = frozenset({"AssumeRole", "AssumeRoleWithWebIdentity"})
 
 RESET: Final = "AdminResetUserPassword"
 READ: Final = "AdminGetUser"
-_VERBS: Final = {RESET: "reset the password of", READ: "read"}
+SIGN_OUT: Final = "AdminUserGlobalSignOut"
+LIST_GROUP: Final = "ListUsersInGroup"
+LIST_USERS: Final = "ListUsers"
+LISTS: Final = (LIST_GROUP, LIST_USERS)
+"""The calls that select users (``selection.pool_users``): Cognito's UserList quota, 30 requests a
+second per account and region, not adjustable."""
+_VERBS: Final = {RESET: "reset the password of", READ: "read", SIGN_OUT: "sign out"}
 
 SHORT_SECRET: Final = 8
 """Metadata values shorter than this are masked only where they stand as a whole word: a short
@@ -46,23 +53,41 @@ words of any message, and a value of three characters hides nothing that masking
 
 _IAM_FIX = ("allow cognito-idp:AdminResetUserPassword and cognito-idp:AdminGetUser on the pool's ARN "
             "for the identity Pulumi runs as")
+_SIGN_OUT_IAM_FIX = ("allow cognito-idp:AdminUserGlobalSignOut on the pool's ARN for the identity Pulumi runs as, "
+                     "or set global_sign_out to false")
 _CREDENTIALS_FIX = ("set aws:profile, or aws:accessKey and aws:secretKey, in the stack config, or give "
                     "pulumi the usual AWS environment (AWS_PROFILE, AWS_ACCESS_KEY_ID, ...)")
 
 
 @dataclass(frozen=True)
 class Call:
-    """What was being done: the Cognito ``operation`` (RESET or READ), on which user, and the client
-    metadata values (``secrets``) that must not appear in the sentence."""
+    """What was being done: the Cognito ``operation`` (RESET, SIGN_OUT or READ), on which user, and the
+    client metadata values (``secrets``) that must not appear in the sentence; or a list (LIST_GROUP
+    with its ``group``, LIST_USERS), which concerns no one user. ``paired`` marks the two calls of a
+    reset that signs the user out first: the sentence then says what the pair did, since that
+    decides what the user got (a failed sign-out: no mail; a failed reset: signed out, no mail)."""
 
     operation: str
     user_pool_id: str
-    username: str
+    username: str = ""
     secrets: tuple[str, ...] = field(default=(), repr=False)
+    group: str | None = None
+    paired: bool = False
 
     def subject(self) -> str:
+        if self.operation == LIST_GROUP:
+            return (f"{RESOURCE_TYPE} could not read the members of group '{self.group}' in user pool "
+                    f"'{self.user_pool_id}'")
+        if self.operation == LIST_USERS:
+            return f"{RESOURCE_TYPE} could not list the users of user pool '{self.user_pool_id}'"
+        user = f"user '{self.username}' in user pool '{self.user_pool_id}'"
+        if self.paired and self.operation == RESET:
+            return f"{RESOURCE_TYPE} signed {user} out everywhere but could not reset the password"
         verb = _VERBS.get(self.operation, f"call {self.operation} for")
-        return f"{RESOURCE_TYPE} could not {verb} user '{self.username}' in user pool '{self.user_pool_id}'"
+        subject = f"{RESOURCE_TYPE} could not {verb} {user}"
+        if self.paired and self.operation == SIGN_OUT:
+            subject += ", so it sent no password reset either"
+        return subject
 
     def masked(self, text: str) -> str:
         """``text`` (quoted from AWS or botocore) with every metadata value masked as ``***``, in
@@ -115,6 +140,32 @@ def _attempts(exc: bx.ClientError) -> int:
     return int(exc.response.get("ResponseMetadata", {}).get("RetryAttempts", 0)) + 1
 
 
+def _iam_fix(call: Call) -> str:
+    if call.operation in LISTS:
+        return f"allow cognito-idp:{call.operation} on the pool's ARN for the identity Pulumi runs as"
+    return _SIGN_OUT_IAM_FIX if call.operation == SIGN_OUT else _IAM_FIX
+
+
+def _list_error(code: str, message: str, call: Call, attempts: int) -> str | None:
+    """The sentence for what only a list call can meet, or None for the generic one. A failed list is
+    never an empty one: each of these stops the run (the stack's preview or up) before any change."""
+    if code == "ResourceNotFoundException" and call.operation == LIST_GROUP and "pool" not in message.lower():
+        # Cognito says "User pool ... does not exist." for the pool; anything else is the group.
+        return ("the pool has no group of that name (group names are case-sensitive); check the group name, "
+                "or create the group in the pool")
+    if code == "ResourceNotFoundException":
+        return ("the user pool does not exist in this account and region; check the pool id and that the "
+                "credentials belong to the pool's account")
+    if code in _THROTTLE_CODES:
+        return (f"Cognito throttled the call ({code}) on all {attempts} attempts; {call.operation} allows 30 "
+                f"requests per second per account and region (not adjustable), shared with every other client "
+                f"that lists users; lower cognito-password-reset:maxReadsPerSecond or run pulumi again")
+    if code == "InvalidParameterException":
+        what = "the group name" if call.operation == LIST_GROUP else "the filter"
+        return f"Cognito rejected a parameter ({message}); check {what} and the pool id"
+    return None
+
+
 def _client_error(exc: bx.ClientError, call: Call) -> str:
     # Classify on the original answer; quote it only masked.
     code, original = _code(exc), _message(exc)
@@ -123,6 +174,8 @@ def _client_error(exc: bx.ClientError, call: Call) -> str:
         return (f"STS refused to let the provider assume a role of aws:assumeRoles or "
                 f"aws:assumeRoleWithWebIdentity ({exc.operation_name}, {code}: {message}); check the role ARN "
                 f"and that the role's trust policy allows the identity Pulumi runs as")
+    if call.operation in LISTS and (listed := _list_error(code, message, call, _attempts(exc))):
+        return listed
     if code == "UserNotFoundException":
         return ("no such user exists in the pool (usernames are case-sensitive); check username, "
                 "or remove this resource if the user was deleted")
@@ -142,10 +195,16 @@ def _client_error(exc: bx.ClientError, call: Call) -> str:
     if code in _LAMBDA_CODES:
         return (f"the pool's custom-message Lambda trigger failed ({code}: {message}); the user got no "
                 f"message; check the function's CloudWatch logs, fix it and run pulumi up again")
-    if code in _THROTTLE_CODES and call.operation == READ:
+    if code in _THROTTLE_CODES and exc.operation_name == READ:
+        # A read: a refresh's, or the look before a reset on create (then `pulumi up` retries it).
+        again = "pulumi refresh" if call.operation == READ else "pulumi up"
         return (f"Cognito throttled the call ({code}) on all {_attempts(exc)} attempts; AdminGetUser "
                 f"allows 120 requests per second per account and region, shared with every other admin "
-                f"read of the account; lower cognito-password-reset:maxReadsPerSecond or run pulumi refresh again")
+                f"read of the account; lower cognito-password-reset:maxReadsPerSecond or run {again} again")
+    if code in _THROTTLE_CODES and call.operation == SIGN_OUT:
+        return (f"Cognito throttled the call ({code}) on all {_attempts(exc)} attempts; AdminUserGlobalSignOut "
+                f"shares the provider's reset rate (cognito-password-reset:maxResetsPerSecond) and Cognito's quota "
+                f"with every other client; lower that rate or run pulumi up again, which retries only what is left")
     if code in _THROTTLE_CODES:
         return (f"Cognito throttled the call ({code}) on all {_attempts(exc)} attempts; AdminResetUserPassword "
                 f"allows 30 requests per second per account and region, shared with every other client; "
@@ -157,7 +216,7 @@ def _client_error(exc: bx.ClientError, call: Call) -> str:
         return (f"Cognito cannot use the pool's SMS or email role ({code}: {message}); fix the role's "
                 f"policy or trust relationship for cognito-idp.amazonaws.com")
     if code in _DENIED_CODES or (code == "NotAuthorizedException"):
-        return f"access was denied ({code}: {message}); {_IAM_FIX}"
+        return f"access was denied ({code}: {message}); {_iam_fix(call)}"
     if code in _BAD_CREDENTIALS_CODES:
         return f"AWS did not accept the credentials ({code}: {message}); {_CREDENTIALS_FIX}"
     if code in _EXPIRED_CODES:

@@ -28,3 +28,8 @@ class ConfigError(CognitoPasswordResetError):
 
     def __init__(self, message: str) -> None:
         super().__init__(f"{RESOURCE_TYPE}: {message}")
+
+
+class SelectionError(CognitoPasswordResetError, ValueError):
+    """``pool_users`` was given arguments Cognito would refuse (a malformed pool id or group name, a
+    filter Cognito cannot parse, a filter with a group); the message names the argument and the fix."""

@@ -55,10 +55,13 @@ _COMPARED = schema.REPLACE_ON_CHANGE + schema.RESET_ON_CHANGE + schema.RESET_ON_
 
 def _normalised(props: Mapping[str, Any], key: str) -> Any:
     # The provider host drops keys whose value is None, so absent and None are the same;
-    # reset_on_create defaults to true when unset, in old state as in new inputs.
+    # reset_on_create defaults to true when unset, in old state as in new inputs; global_sign_out
+    # to false, so state written before it existed plans no change.
     value = props.get(key)
     if key == schema.RESET_ON_CREATE and value is None:
         return schema.DEFAULT_RESET_ON_CREATE
+    if key == schema.GLOBAL_SIGN_OUT and value is None:
+        return schema.DEFAULT_GLOBAL_SIGN_OUT
     if key == schema.CLIENT_METADATA and value == {}:
         return None
     return value
@@ -140,7 +143,18 @@ def resets_on_create(props: Mapping[str, Any]) -> bool:
     return bool(_normalised(props, schema.RESET_ON_CREATE))
 
 
-def outputs(inputs: Mapping[str, Any], *, reset_at: str | None, user_status: str | None) -> dict[str, Any]:
+def signs_out(props: Mapping[str, Any]) -> bool:
+    """Whether a reset made with these inputs signs the user out everywhere first (``global_sign_out``).
+
+    Asked only of a reset the plan makes: an adoption, a record-only update and a scheduled
+    reset put off by the cap (``deferred``) make none, so they sign nobody out either. The
+    inputs asked are the new ones: a run that turns ``global_sign_out`` on and resets signs out.
+    """
+    return _normalised(props, schema.GLOBAL_SIGN_OUT) is True
+
+
+def outputs(inputs: Mapping[str, Any], *, reset_at: str | None, user_status: str | None,
+            signed_out_at: str | None) -> dict[str, Any]:
     """The complete output bag: every input key plus the computed ones.
 
     Update's outputs replace the stored ones wholesale, so this always returns every key,
@@ -148,6 +162,8 @@ def outputs(inputs: Mapping[str, Any], *, reset_at: str | None, user_status: str
     """
     outs = {k: inputs.get(k) for k in schema.INPUTS + schema.CHECKED}
     outs[schema.RESET_ON_CREATE] = resets_on_create(inputs)
+    outs[schema.GLOBAL_SIGN_OUT] = signs_out(inputs)
     outs[schema.RESET_AT] = reset_at
     outs[schema.USER_STATUS] = user_status
+    outs[schema.SIGNED_OUT_AT] = signed_out_at
     return outs

@@ -59,7 +59,8 @@ def resource_id(user_pool_id: str, username: str) -> str:
 
 
 class CognitoPasswordResetProvider(ResourceProvider):
-    """Resets a Cognito user's password (AdminResetUserPassword) as a Pulumi resource."""
+    """Resets a Cognito user's password (AdminResetUserPassword) as a Pulumi resource; with
+    ``global_sign_out``, each reset signs the user out everywhere first (AdminUserGlobalSignOut)."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -115,6 +116,32 @@ class CognitoPasswordResetProvider(ResourceProvider):
                 p = plan.deferred(p)
         return p
 
+    def _reset(self, props: Mapping[str, Any], *, unless_reset_required: bool = False) -> tuple[str | None, str | None]:
+        """Reset the user as ``props`` say; returns ``reset_at`` (None: not sent, the user being already
+        RESET_REQUIRED and ``unless_reset_required`` asked) and ``signed_out_at`` (None: this reset
+        signed nobody out).
+
+        With ``global_sign_out`` the sign-out goes FIRST, then the reset, because a dynamic provider
+        cannot keep half of a step: pulumi.dynamic's host turns any exception into a failed call
+        with no outputs (it has no initialization-error outputs), so the engine keeps the old state,
+        or none for a create. Were the reset first and the sign-out then to fail, the state would not
+        show the reset and the next run would reset the user, and mail it, again. Sign-out first:
+        - the sign-out fails: nothing was sent; the run fails; the next run does both;
+        - the reset fails after it: the user is signed out, not mailed; the run fails; the next run
+          signs out again (harmless: no mail, nothing else changes) and resets: one mail in all.
+        Either way no failure between the two calls leads to a second mail, and the next run
+        completes what is missing. The costs: a user whose reset keeps failing (disabled, no
+        verified email) is signed out again by every run until the cause is fixed; and a sign-in
+        with the old password in the one round trip between the calls would keep its tokens (the
+        two calls go out back to back, see ``Cognito.reset_password``).
+        """
+        signs_out = plan.signs_out(props)
+        sent = self._cognito().reset_password(props[schema.USER_POOL_ID], props[schema.USERNAME],
+                                              props.get(schema.CLIENT_METADATA), sign_out_first=signs_out,
+                                              unless_reset_required=unless_reset_required)
+        now = _now()
+        return (now if sent else None), (now if signs_out else None)
+
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         inputs, problems = validation.check(news)
         inputs.pop(schema.ROTATION_WINDOW, None)  # computed here, never taken from the program
@@ -135,22 +162,33 @@ class CognitoPasswordResetProvider(ResourceProvider):
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         pool, username = props[schema.USER_POOL_ID], props[schema.USERNAME]
-        reset_at = status = None
-        if plan.resets_on_create(props):
+        reset_at = status = signed_out_at = None
+        if plan.resets_on_create(props):  # an adoption resets nobody, so it signs nobody out either
             self._admit(props, object())
-            self._cognito().reset_password(pool, username, props.get(schema.CLIENT_METADATA))
-            reset_at, status = _now(), "RESET_REQUIRED"
-        return CreateResult(resource_id(pool, username), plan.outputs(props, reset_at=reset_at, user_status=status))
+            # A run killed after its reset reached Cognito but before the engine recorded the
+            # create leaves a pending create, and the next `pulumi up` creates the resource again.
+            # A user already waiting for a reset is not mailed a second code; anyone else is reset.
+            status = schema.RESET_REQUIRED
+            reset_at, signed_out_at = self._reset(props, unless_reset_required=True)
+            if reset_at is None:
+                _warn(f"{schema.RESOURCE_TYPE}: {resource_id(pool, username)} is already {schema.RESET_REQUIRED}, so "
+                      "creating its resource resets nobody (it was reset by an earlier run that was cut short, or "
+                      "by someone else, and has a code); its next reset comes with a new rotation_trigger or "
+                      "window")
+        return CreateResult(resource_id(pool, username), plan.outputs(
+            props, reset_at=reset_at, user_status=status, signed_out_at=signed_out_at))
 
     def update(self, _id: str, _olds: dict[str, Any], _news: dict[str, Any]) -> UpdateResult:
         reset_at, status = _olds.get(schema.RESET_AT), _olds.get(schema.USER_STATUS)
-        # The same plan Diff made in this host: a scheduled reset it put off stays put off.
+        signed_out_at = _olds.get(schema.SIGNED_OUT_AT)
+        # The same plan Diff made in this host: a scheduled reset it put off stays put off (and
+        # signs nobody out); a record-only update calls nothing.
         p = self._planned(_id, _olds, _news)
         if p.resets:
-            self._cognito().reset_password(
-                _news[schema.USER_POOL_ID], _news[schema.USERNAME], _news.get(schema.CLIENT_METADATA))
-            reset_at, status = _now(), "RESET_REQUIRED"
-        return UpdateResult(plan.outputs(plan.recorded(p, _olds, _news), reset_at=reset_at, user_status=status))
+            reset_at, signed_out = self._reset(_news)
+            status, signed_out_at = schema.RESET_REQUIRED, signed_out or signed_out_at
+        return UpdateResult(plan.outputs(plan.recorded(p, _olds, _news), reset_at=reset_at, user_status=status,
+                                         signed_out_at=signed_out_at))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         status = self._cognito().user_status(props[schema.USER_POOL_ID], props[schema.USERNAME])

@@ -6,9 +6,18 @@ up to four calls at once in threads, so without a limit a batch of a few hundred
 the quota. Every reset takes a slot from the limiter of its target first; slots are spaced
 ``1 / rate`` seconds apart, so calls never start faster than the configured rate.
 
+A reset that signs the user out first (``global_sign_out``) takes two consecutive slots of the
+same schedule, one for AdminUserGlobalSignOut and one for the reset, so the pair goes out back
+to back and the two calls together stay within the configured rate (see ``cognito.py``).
+
 Refresh reads (AdminGetUser) count against another quota (UserRead, 120/s, shared with every
 other admin read of the account), so they get a schedule of their own, under another key of
 the same ``RateLimiters``: reads never wait for resets, nor resets for reads.
+
+Selecting users by group or pool (ListUsersInGroup, ListUsers: one call per page of 60) counts
+against a third quota, UserList: 30 requests a second per account and region, not adjustable.
+Those calls take slots under a key of their own, at ``list_rate``: the read rate, never above
+LIST_PER_SECOND.
 
 The rates come from the stack config keys ``cognito-password-reset:maxResetsPerSecond`` and
 ``cognito-password-reset:maxReadsPerSecond`` (namespaced by this package, not by the project
@@ -39,6 +48,13 @@ DEFAULT_READS_PER_SECOND: Final = 50.0
 """Less than half of Cognito's UserRead quota (120/s per account and region, shared with every
 other admin read of the account), so a refresh of a large fleet leaves the rest to other tools."""
 
+LIST_PER_SECOND: Final = 25.0
+"""The fastest a selection lists users (ListUsersInGroup, ListUsers pages). Both are in Cognito's
+UserList category: 30 requests a second per account and region, not adjustable ("Quotas in Amazon
+Cognito", https://docs.aws.amazon.com/cognito/latest/developerguide/quotas.html). That quota is
+separate from UserRead's 120 (AdminGetUser), so the read rate's default of 50 would exceed it; 25
+leaves a sixth of it to the console and other tools listing users in the same account."""
+
 OFF: Final = 0.0
 
 MIN_PER_SECOND: Final = 0.01
@@ -68,6 +84,12 @@ def per_second_from_config(get: Callable[[str], Any], key: str = CONFIG_KEY,
             f"{MIN_PER_SECOND:g} to {MAX_PER_SECOND:g} (the default is {default:g}); got {value!r}"
         )
     return rate
+
+
+def list_rate(reads_per_second: float) -> float:
+    """The rate of a selection's list calls: ``maxReadsPerSecond`` (one knob for everything the
+    package reads), held to LIST_PER_SECOND, under UserList's quota; 0 (no limit) stays 0."""
+    return OFF if reads_per_second == OFF else min(reads_per_second, LIST_PER_SECOND)
 
 
 class RateLimiter:
@@ -101,12 +123,17 @@ class RateLimiter:
             self._per_second = value
             self._interval = 1.0 / value
 
-    def acquire(self) -> float:
-        """Block until this call may start; returns the seconds it waited."""
+    def acquire(self, slots: int = 1) -> float:
+        """Block until this call may start; returns the seconds it waited.
+
+        ``slots`` > 1 reserves that many consecutive slots at once, for calls that must go out
+        back to back (a sign-out and the reset it belongs to): they start together, and the
+        next caller waits for the end of the last slot, so the rate over time is kept.
+        """
         with self._lock:
             now = self._clock()
             start = max(now, self._next)
-            self._next = start + self._interval
+            self._next = start + slots * self._interval
         wait = start - now
         if wait > 0:
             self._sleep(wait)
@@ -123,8 +150,9 @@ class RateLimiters:
         self._lock = threading.Lock()
         self._limiters: dict[Hashable, RateLimiter] = {}
 
-    def acquire(self, key: Hashable, per_second: float) -> float:
-        """Wait for a slot of ``key``'s limiter at ``per_second`` (0: no wait); returns the wait."""
+    def acquire(self, key: Hashable, per_second: float, slots: int = 1) -> float:
+        """Wait for ``slots`` consecutive slots of ``key``'s limiter at ``per_second`` (0: no wait);
+        returns the wait."""
         if per_second == OFF:
             return 0.0
         with self._lock:
@@ -133,7 +161,7 @@ class RateLimiters:
                 limiter = self._limiters[key] = RateLimiter(per_second, clock=self._clock, sleep=self._sleep)
             elif limiter.per_second != per_second:
                 limiter.per_second = per_second
-        return limiter.acquire()
+        return limiter.acquire(slots)
 
     def clear(self) -> None:
         with self._lock:

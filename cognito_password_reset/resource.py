@@ -57,12 +57,22 @@ class CognitoPasswordResetArgs:
     changing or removing it never resets by itself: the first scheduled reset comes at the next
     window start."""
 
+    global_sign_out: pulumi.Input[bool] | None = None
+    """Whether each reset this resource makes also signs the user out everywhere
+    (``AdminUserGlobalSignOut``: Cognito revokes the user's refresh tokens, so no app can renew a
+    session; access and ID tokens your own services check by signature stay valid until they
+    expire). Default false. The sign-out is made just before the reset, so a failure of either
+    call never costs a second mail. Changing it alone signs out and resets nobody; an adoption
+    (``reset_on_create`` false) and a scheduled reset put off by the per-run cap sign nobody out.
+    Needs ``cognito-idp:AdminUserGlobalSignOut`` on the pool."""
+
 
 class CognitoPasswordReset(pulumi.dynamic.Resource, module="cognito", name="CognitoPasswordReset"):
     """An Amazon Cognito admin password reset (``AdminResetUserPassword``) as a resource.
 
     Creating it resets the user; changing ``rotation_trigger``, or a new window of the
-    ``rotate_after_days`` schedule, resets the user again; deleting it leaves the user as it is. Type token:
+    ``rotate_after_days`` schedule, resets the user again; with ``global_sign_out`` each reset also
+    signs the user out everywhere; deleting it leaves the user as it is. Type token:
     ``pulumi-python:dynamic/cognito:CognitoPasswordReset``.
     """
 
@@ -78,6 +88,8 @@ class CognitoPasswordReset(pulumi.dynamic.Resource, module="cognito", name="Cogn
     """Whether creation reset the user."""
     rotate_after_days: pulumi.Output[int | None]
     """The rotation period in days, if the user is on a schedule."""
+    global_sign_out: pulumi.Output[bool]
+    """Whether each reset signs the user out everywhere first."""
     rotation_window: pulumi.Output[str | None]
     """The first day (UTC, ``YYYY-MM-DD``) of the schedule's window the user was last planned
     in; computed by the provider from today's date, None without a schedule. A new value in a
@@ -88,6 +100,9 @@ class CognitoPasswordReset(pulumi.dynamic.Resource, module="cognito", name="Cogn
     user_status: pulumi.Output[str | None]
     """The user's Cognito status as last known to the provider (``RESET_REQUIRED`` after a
     reset; ``pulumi refresh`` reads the current one)."""
+    signed_out_at: pulumi.Output[str | None]
+    """UTC ISO-8601 time of the last reset that also signed the user out everywhere; None if no
+    reset by this resource did."""
 
     @overload
     def __init__(self, resource_name: str, args: CognitoPasswordResetArgs,
@@ -99,7 +114,8 @@ class CognitoPasswordReset(pulumi.dynamic.Resource, module="cognito", name="Cogn
                  client_metadata: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None,
                  rotation_trigger: pulumi.Input[str] | None = None,
                  reset_on_create: pulumi.Input[bool] | None = None,
-                 rotate_after_days: pulumi.Input[int] | None = None) -> None: ...
+                 rotate_after_days: pulumi.Input[int] | None = None,
+                 global_sign_out: pulumi.Input[bool] | None = None) -> None: ...
 
     def __init__(self, resource_name: str, *args: Any, **kwargs: Any) -> None:
         resource_args, opts = _args_and_opts(args, kwargs)
@@ -112,10 +128,13 @@ class CognitoPasswordReset(pulumi.dynamic.Resource, module="cognito", name="Cogn
             schema.RESET_ON_CREATE: (schema.DEFAULT_RESET_ON_CREATE if resource_args.reset_on_create is None
                                      else resource_args.reset_on_create),
             schema.ROTATE_AFTER_DAYS: resource_args.rotate_after_days,
+            schema.GLOBAL_SIGN_OUT: (schema.DEFAULT_GLOBAL_SIGN_OUT if resource_args.global_sign_out is None
+                                     else resource_args.global_sign_out),
             # Computed outputs: a key must be present for its attribute to exist.
             schema.ROTATION_WINDOW: None,
             schema.RESET_AT: None,
             schema.USER_STATUS: None,
+            schema.SIGNED_OUT_AT: None,
         }
         secret = pulumi.ResourceOptions(additional_secret_outputs=list(schema.SECRET_OUTPUTS))
         with _pickler_kept():

@@ -116,7 +116,7 @@ class RunCounter:
             f"{RESOURCE_TYPE}: resetting {who} would make {count} resets for changes in this run (new or "
             f"replaced resources and changed rotation triggers), over the cap of {cap} set by stack config "
             f"{CONFIG_KEY}, so it is not reset; raise {CONFIG_KEY} in the same change to cover every user it "
-            f"resets, or split the change into changes of at most {cap} users each")
+            f"resets, or split the change into changes of at most {cap} user{'' if cap == 1 else 's'} each")
 
     def admit_scheduled(self, user: Hashable, cap: int) -> Waiting | None:
         """Count ``user``'s scheduled reset: None if it goes ahead in this run, else its place among
@@ -145,8 +145,7 @@ def waiting_warning(who: str, window: object, cap: int, waiting: int) -> str | N
     """The warning for the ``waiting``-th user put off to a later run, or None if it goes unsaid
     (past the first WAITING_NAMED, only every WAITING_EVERY-th is said, as a count)."""
     why = (f"stack config {CONFIG_KEY} is {cap}, and this run already makes that many scheduled resets; "
-           f"each later run resets up to {cap} of the users waiting, longest-waiting first where the "
-           f"program registers them so; raise {CONFIG_KEY} to clear the backlog sooner")
+           f"each later run resets up to {cap} of the users waiting; raise {CONFIG_KEY} to clear the backlog sooner")
     if waiting <= WAITING_NAMED:
         return (f"{RESOURCE_TYPE}: {who} is due for its scheduled reset (window {window}) but waits for a later "
                 f"run ({waiting} waiting so far): {why}.")

@@ -47,6 +47,8 @@ class StringRule:
     min: int
     max: int
     pattern: str | None
+    api: str = _OPERATION
+    """The operation whose model states the rule, named in the sentence."""
 
     def violation(self, value: str) -> str | None:
         """What is wrong with ``value`` (a phrase to follow the property name), or None."""
@@ -55,7 +57,7 @@ class StringRule:
         if len(value) > self.max:
             return f"must be at most {self.max} characters long but is {len(value)}"
         if self.pattern is not None and not _compiled(self.pattern).fullmatch(value):
-            return f"must match the pattern {self.pattern} (from the AdminResetUserPassword API)"
+            return f"must match the pattern {self.pattern} (from the {self.api} API)"
         return None
 
 
@@ -64,9 +66,9 @@ def _compiled(pattern: str) -> regex.Pattern[str]:
     return regex.compile(pattern)
 
 
-def _rule(shape: Any) -> StringRule:
+def _rule(shape: Any, api: str = _OPERATION) -> StringRule:
     meta = shape.metadata
-    return StringRule(min=meta.get("min", 0), max=meta.get("max", 2**31), pattern=meta.get("pattern"))
+    return StringRule(min=meta.get("min", 0), max=meta.get("max", 2**31), pattern=meta.get("pattern"), api=api)
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,27 @@ def rules() -> Rules:
         metadata_key=_rule(metadata.key),
         metadata_value=_rule(metadata.value),
     )
+
+
+@dataclass(frozen=True)
+class SelectionRules:
+    """What a selection's list calls take: ListUsersInGroup's GroupName, ListUsers' Filter."""
+
+    group_name: StringRule
+    filter: StringRule
+
+
+@functools.cache
+def selection_rules() -> SelectionRules:
+    """The ListUsersInGroup and ListUsers input constraints, read once from botocore's model."""
+    import botocore.session
+
+    model = botocore.session.get_session().get_service_model(_SERVICE)
+    group = model.operation_model("ListUsersInGroup").input_shape
+    users = model.operation_model("ListUsers").input_shape
+    assert group is not None and users is not None, "botocore's model lost ListUsersInGroup or ListUsers"
+    return SelectionRules(group_name=_rule(group.members["GroupName"], "ListUsersInGroup"),
+                          filter=_rule(users.members["Filter"], "ListUsers"))
 
 
 def _say(prop: str, what: str) -> Problem:
@@ -186,6 +209,8 @@ def check(news: Mapping[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
         *_check_optional(news, schema.RESET_ON_CREATE, bool, "true or false",
                          "pass a bool (False adopts the user without resetting it)"),
         *_check_period(news.get(schema.ROTATE_AFTER_DAYS)),
+        *_check_optional(news, schema.GLOBAL_SIGN_OUT, bool, "true or false",
+                         "pass a bool (True also signs the user out everywhere with each reset)"),
     ]
     inputs = dict(news)
     days = schedule.period(inputs.get(schema.ROTATE_AFTER_DAYS))
@@ -193,5 +218,7 @@ def check(news: Mapping[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
         inputs[schema.ROTATE_AFTER_DAYS] = days  # a whole number, though it crossed the wire as 90.0
     if inputs.get(schema.RESET_ON_CREATE) is None:
         inputs[schema.RESET_ON_CREATE] = schema.DEFAULT_RESET_ON_CREATE
+    if inputs.get(schema.GLOBAL_SIGN_OUT) is None:
+        inputs[schema.GLOBAL_SIGN_OUT] = schema.DEFAULT_GLOBAL_SIGN_OUT
     return inputs, problems
 

@@ -11,16 +11,17 @@ point at 127.0.0.1. For a local stack the script
 - keeps Pulumi's state in a file backend inside the repo (``.state/pulumi``, git-ignored) and
   sets ``PULUMI_CONFIG_PASSPHRASE`` (a fixed one for the emulator's throw-away secrets) unless
   one is set already;
-- creates an "existing" user pool with two users directly in the emulator (once: it is found
-  by name the next time), standing for a pool made elsewhere;
+- creates an "existing" user pool with three users and a group directly in the emulator (once:
+  it is found by name the next time), standing for a pool made elsewhere;
 - selects or creates the stack and writes the config that points pulumi-aws and the
   CognitoPasswordReset provider at the emulator (the same ``aws:endpoints`` serve both),
-  names that existing pool and its users (``existingPools``), plus two sample test accounts
-  and their initial password the first time;
+  names that existing pool, two of its users and its group (``existingPools``: the group's
+  members are read at each run and adopted without a reset), plus two sample test accounts and
+  their initial password the first time;
 - runs ``pulumi up --yes --refresh`` (or preview / destroy), and for ``down`` stops the
   emulator it started, by PID.
 
-Any other stack is a real AWS target (see the README): no emulator, the stack's own config,
+Any other stack is a real AWS target (see docs/operations.md): no emulator, the stack's own config,
 and the user's own backend (``pulumi login`` or ``PULUMI_BACKEND_URL``) and passphrase.
 
 Every step that writes is idempotent, so ``make up`` twice in a row changes nothing the
@@ -58,6 +59,11 @@ SAMPLE_ACCOUNTS = ("qa-alice", "qa-bob")
 EXISTING_POOL_NAME = "cognito-password-reset-existing"
 """The pool the script makes in the emulator, standing for one another team made (found by this name)."""
 EXISTING_POOL_USERS = ("erin", "frank")
+"""Listed by name in the stack config: reset when first declared."""
+EXISTING_POOL_GROUP = "contractors"
+EXISTING_POOL_MEMBERS = ("frank", "grace")
+"""The group's members, selected by the stack config's ``group``: grace is adopted without a reset;
+frank, listed too, is one resource that keeps what listing gives."""
 START_TIMEOUT = 30.0
 LOCAL_ENDPOINT = re.compile(r"https?://127\.0\.0\.1:\d+")
 
@@ -296,7 +302,7 @@ def cognito(s: Settings, operation: str, payload: dict[str, object]) -> dict[str
 
 
 def ensure_existing_pool(s: Settings) -> str:
-    """The id of the emulator's "existing" pool with its users, made only if missing."""
+    """The id of the emulator's "existing" pool with its users and group, made only if missing."""
     import secrets
 
     pool_id = None
@@ -311,7 +317,7 @@ def ensure_existing_pool(s: Settings) -> str:
             created = cognito(s, "CreateUserPool", {"PoolName": EXISTING_POOL_NAME,
                                                    "AutoVerifiedAttributes": ["email"]})["UserPool"]
             pool_id = str(created["Id"])  # type: ignore[index]
-    for username in EXISTING_POOL_USERS:
+    for username in dict.fromkeys(EXISTING_POOL_USERS + EXISTING_POOL_MEMBERS):
         try:
             cognito(s, "AdminGetUser", {"UserPoolId": pool_id, "Username": username})
             continue  # there already (perhaps RESET_REQUIRED by the last run): left as it is
@@ -325,6 +331,14 @@ def ensure_existing_pool(s: Settings) -> str:
         # CONFIRMED, so it can be reset; nobody signs in with this password, so it is not kept.
         cognito(s, "AdminSetUserPassword", {"UserPoolId": pool_id, "Username": username, "Permanent": True,
                                             "Password": f"Existing-{secrets.token_urlsafe(12)}-9a"})
+    try:
+        cognito(s, "CreateGroup", {"UserPoolId": pool_id, "GroupName": EXISTING_POOL_GROUP})
+    except EmulatorError as error:
+        if error.code != "GroupExistsException":
+            raise
+    for username in EXISTING_POOL_MEMBERS:  # adding a member twice changes nothing
+        cognito(s, "AdminAddUserToGroup", {"UserPoolId": pool_id, "Username": username,
+                                           "GroupName": EXISTING_POOL_GROUP})
     return pool_id
 
 
@@ -396,6 +410,8 @@ def configure_local_stack(p: Pulumi, existing_pool_id: str | None) -> None:
         values["existingPools[0].userPoolId"] = existing_pool_id
         for i, username in enumerate(EXISTING_POOL_USERS):
             values[f"existingPools[0].users[{i}]"] = username
+        # Besides the listed users, the group's members, read from the emulator at each run.
+        values["existingPools[0].group"] = EXISTING_POOL_GROUP
         # Shows the opt-in: the stack lets this pool invoke the function, and changes nothing else there.
         values["existingPools[0].allowCustomMessageInvoke"] = "true"
     if not p.has_config("testAccounts"):

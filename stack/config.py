@@ -29,6 +29,7 @@ from .keys import (
     CREATE_USER_POOL,
     EXISTING_POOLS,
     EXISTING_USERS,
+    GLOBAL_SIGN_OUT,
     LIST_DEFAULTS,
     METADATA_KEYS,
     OVERRIDE_FIELDS,
@@ -43,7 +44,7 @@ from .keys import (
     TRIGGER_FIX,
     USER_POOL_NAME,
 )
-from .mail import SesSender, read_ses
+from .mail import SesSender, read_cap, read_ses
 from .reading import Account, Defaults, Reader, build_accounts, is_email, read_overrides
 
 __all__ = [
@@ -73,6 +74,8 @@ class StackConfig:
     ses: SesSender | None = None
     """The created pool's SES sender; None: Cognito's default sender."""
     rotate_after_days: int | None = None
+    max_resets_per_run: int | None = None
+    """The provider's cap on resets per run (``maxResetsPerRun``), as it reads it; None: no cap."""
 
 
 def load(get: Callable[[str], str | None], *, has_test_account_password: bool,
@@ -92,6 +95,7 @@ def load(get: Callable[[str], str | None], *, has_test_account_password: bool,
         rotation_trigger=trigger,
         client_metadata={meta: value for key, meta in METADATA_KEYS.items() if (value := r.string(key).strip())},
         rotate_after_days=r.days(ROTATE_AFTER_DAYS, r.raw(ROTATE_AFTER_DAYS)),
+        global_sign_out=r.boolean(GLOBAL_SIGN_OUT, BOOLEAN_DEFAULTS[GLOBAL_SIGN_OUT]),
     )
 
     accounts: dict[str, dict[str, Any]] = {}
@@ -109,6 +113,7 @@ def load(get: Callable[[str], str | None], *, has_test_account_password: bool,
                             f"move them to {EXISTING_POOLS} under their pool, or set {CREATE_USER_POOL} to true")
     existing = read_existing_pools(r, defaults)
     ses = read_ses(r, creates_pool=create_pool)
+    cap = read_cap(r)
 
     if any(a["create"] for a in accounts.values()) and not has_test_account_password:
         r.fail(TEST_ACCOUNT_PASSWORD, "is missing but testAccounts needs it; set the test accounts' initial "
@@ -125,6 +130,7 @@ def load(get: Callable[[str], str | None], *, has_test_account_password: bool,
         create_user_pool=create_pool,
         ses=ses,
         rotate_after_days=defaults.rotate_after_days,
+        max_resets_per_run=cap,
     )
 
 

@@ -13,6 +13,7 @@ USER_POOL_NAME: Final = "userPoolName"
 CREATE_USER_POOL: Final = "createUserPool"
 ROTATION_TRIGGER: Final = "rotationTrigger"
 ROTATE_AFTER_DAYS: Final = "rotateAfterDays"
+GLOBAL_SIGN_OUT: Final = "globalSignOut"
 RESET_REASON: Final = "resetReason"
 RESET_TICKET: Final = "resetTicket"
 SUPPORT_CONTACT: Final = "supportContact"
@@ -43,11 +44,11 @@ STRING_DEFAULTS: Final[dict[str, str]] = {
     SES_FROM_ADDRESS: "",
 }
 LIST_DEFAULTS: Final[dict[str, list[str]]] = {EXISTING_USERS: []}
-BOOLEAN_DEFAULTS: Final[dict[str, bool]] = {CREATE_USER_POOL: True}
+BOOLEAN_DEFAULTS: Final[dict[str, bool]] = {CREATE_USER_POOL: True, GLOBAL_SIGN_OUT: False}
 
 DEFAULT_MAX_RESETS_PER_RUN: Final = 50
 """Pulumi.yaml's default for maxResetsPerRun: Cognito's default sender mails about 50 a day per
-account, so a nightly run on that default can deliver every code it causes (README)."""
+account, so a nightly run on that default can deliver every code it causes (docs/stack.md)."""
 
 ROTATE_AFTER_DAYS_RANGE: Final = (1, 3650)
 """A schedule from daily to once in ten years; anything else is a typo."""
@@ -61,10 +62,17 @@ METADATA_KEYS: Final[dict[str, str]] = {
 """Stack config key -> the client metadata key the custom-message function reads."""
 
 TEST_ACCOUNT_FIELDS: Final = ("username", "email", "name")
-OVERRIDE_FIELDS: Final = (ROTATION_TRIGGER, ROTATE_AFTER_DAYS, *METADATA_KEYS.values())
-"""What an account override may set: its own rotation trigger and schedule, and any client metadata key."""
+OVERRIDE_FIELDS: Final = (ROTATION_TRIGGER, ROTATE_AFTER_DAYS, GLOBAL_SIGN_OUT, *METADATA_KEYS.values())
+"""What an account override may set: its own rotation trigger, schedule and sign-out, and any client
+metadata key."""
 
-EXISTING_POOL_FIELDS: Final = ("userPoolId", "users", ACCOUNT_OVERRIDES, "allowCustomMessageInvoke")
+GROUP: Final = "group"
+ALL_USERS: Final = "allUsers"
+FILTER: Final = "filter"
+"""An existing pool's users selected by Cognito, not by name: a group's members, or all the pool's users
+(narrowed by a ListUsers filter); read at every preview and up (``cognito_password_reset.pool_users``)."""
+EXISTING_POOL_FIELDS: Final = ("userPoolId", "users", GROUP, ALL_USERS, FILTER, ACCOUNT_OVERRIDES,
+                               "allowCustomMessageInvoke")
 
 SHAPE_EXAMPLES: Final[dict[str, str]] = {
     EXISTING_USERS: f"`{EXISTING_USERS}: [carol, dave]`",

@@ -15,7 +15,7 @@ from typing import Final
 from cognito_password_reset import runcap
 from cognito_password_reset.errors import ConfigError
 
-from .keys import CREATE_USER_POOL, MAX_RESETS_PER_RUN, SES_FROM_ADDRESS, SES_SOURCE_ARN
+from .keys import CREATE_USER_POOL, DEFAULT_MAX_RESETS_PER_RUN, MAX_RESETS_PER_RUN, SES_FROM_ADDRESS, SES_SOURCE_ARN
 from .reading import Reader, is_email
 
 DEFAULT_SENDER_DAILY_LIMIT: Final = 50
@@ -58,30 +58,41 @@ def read_ses(r: Reader, *, creates_pool: bool) -> SesSender | None:
     return SesSender(arn, sender or None)
 
 
-def resets_per_run_cap(raw: str | None, default: int) -> int | None:
-    """The provider's per-run cap as far as this warning is concerned (None: no cap known).
-
-    Read with the provider's own parser (``runcap.parse_cap``), so the two never disagree on a
-    value; a value the provider refuses fails its first call at preview with its own sentence,
-    and here counts as "no cap known", so the warning errs on the side of being shown.
-    """
+def read_cap(r: Reader) -> int | None:
+    """The provider's per-run cap, read with the provider's own parser (``runcap.parse_cap``): None
+    for no cap. A value the provider would refuse is a problem of the stack config with the
+    provider's own sentence, so a preview says one thing about it, and says it before anything
+    is declared."""
+    raw = r.raw(MAX_RESETS_PER_RUN)
     if raw is None:
-        return default
+        return DEFAULT_MAX_RESETS_PER_RUN
     try:
         cap = runcap.parse_cap(raw)
-    except ConfigError:
+    except ConfigError as exc:
+        r.problems.append(f"{exc}.")
         return None
     return cap if cap != runcap.NO_CAP else None
 
 
-def default_sender_warning(pool: str, accounts: int, cap: int | None) -> str | None:
-    """The warning for a pool on the default sender where this run may reset ``accounts`` users."""
-    may_reset = accounts if cap is None else min(accounts, cap)
+def default_sender_warning(pool: str, accounts: int, cap: int | None, *, scheduled: bool = False) -> str | None:
+    """The warning for a pool on the default sender where this run may reset up to ``accounts`` users.
+
+    The cap bounds resets for changes and resets by the schedule each (runcap), so with a
+    schedule one run may reset up to twice the cap.
+    """
+    per_run = None if cap is None else cap * (2 if scheduled else 1)
+    may_reset = accounts if per_run is None else min(accounts, per_run)
     if may_reset <= DEFAULT_SENDER_DAILY_LIMIT:
         return None
-    capped = f" ({MAX_RESETS_PER_RUN} is {cap})" if cap is not None else f" ({MAX_RESETS_PER_RUN} sets no cap)"
+    if cap is None:
+        capped = f" ({MAX_RESETS_PER_RUN} sets no cap)"
+    elif scheduled:
+        capped = f" ({MAX_RESETS_PER_RUN} is {cap}, for changes and for the schedule each)"
+    else:
+        capped = f" ({MAX_RESETS_PER_RUN} is {cap})"
+    enough = DEFAULT_SENDER_DAILY_LIMIT // 2 if scheduled else DEFAULT_SENDER_DAILY_LIMIT
     return (f"{pool} sends with Cognito's default email sender, which delivers about {DEFAULT_SENDER_DAILY_LIMIT} "
             f"emails a day per account, but this run may reset {may_reset} users there{capped}: most of their "
             f"reset codes would never arrive. Send with Amazon SES by setting cognito-password-reset:"
             f"{SES_SOURCE_ARN} (and {SES_FROM_ADDRESS}), or lower cognito-password-reset:{MAX_RESETS_PER_RUN} to "
-            f"{DEFAULT_SENDER_DAILY_LIMIT} or less.")
+            f"{enough} or less.")

@@ -18,6 +18,7 @@ from cognito_password_reset.errors import kind
 from cognito_password_reset.validation import rules
 
 from .keys import (
+    GLOBAL_SIGN_OUT,
     OVERRIDE_FIELDS,
     QUOTE_IT,
     ROTATE_AFTER_DAYS,
@@ -42,7 +43,12 @@ class Account:
     email: str | None = None
     name: str | None = None
     rotate_after_days: int | None = None
-    """Reset again this many days after the last reset (None: only when the trigger changes)."""
+    """The rotation period in days (None: only when the trigger changes): one reset per window of
+    this many days, never two by the schedule within half of it."""
+    reset_on_create: bool = True
+    """False for a user selected by group or pool: adopted without a reset when first seen."""
+    global_sign_out: bool = False
+    """Each reset also signs the user out everywhere (the reset's ``global_sign_out``)."""
 
 
 @dataclass(frozen=True)
@@ -52,6 +58,7 @@ class Defaults:
     rotation_trigger: str
     client_metadata: dict[str, str]
     rotate_after_days: int | None
+    global_sign_out: bool = False
 
 
 def json_or_none(raw: str) -> Any:
@@ -116,7 +123,7 @@ class Reader:
             found = "a single string" if parsed is None else f"a {kind(parsed)}"
             shape = "a list" if expected is list else "a map"
             self.fail(key, f"must be {shape} but is {found}; write it as {shape} in Pulumi.<stack>.yaml, "
-                           f"such as {SHAPE_EXAMPLES.get(key, 'the README shows')}")
+                           f"such as {SHAPE_EXAMPLES.get(key, 'docs/stack.md shows')}")
             return default
         return parsed
 
@@ -151,6 +158,16 @@ class Reader:
             return None
         return username
 
+    def flag_in(self, key: str, value: Any) -> bool | None:
+        """true or false at ``key`` inside an object value (also as the text `config set --path` may
+        store), or None after recording why not."""
+        if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+            return value.strip().lower() == "true"
+        if not isinstance(value, bool):
+            self.fail(key, f"must be true or false but is a {kind(value)}")
+            return None
+        return value
+
     def days(self, key: str, value: Any) -> int | None:
         """A whole number of days in ROTATE_AFTER_DAYS_RANGE at ``key`` (None: not set)."""
         if value is None or value == "":
@@ -165,7 +182,8 @@ class Reader:
             shown = value if number is None else number  # text that is not a number stays a string
             found = "a decimal number" if isinstance(shown, float) else f"a {kind(shown)}"
             self.fail(key, f"must be a whole number of days from {low} to {high} but is {found}; "
-                           f"for example 90 resets each account again 90 days after its last reset")
+                           f"for example 90 resets each account once in each 90-day window of its own, never twice "
+                           f"within 45 days")
             return None
         if not low <= number <= high:
             self.fail(key, f"must be a whole number of days from {low} to {high} but is {number}; "
@@ -174,8 +192,12 @@ class Reader:
         return number
 
 
-def read_overrides(r: Reader, key: str, value: Any, known: Mapping[str, Any], where: str) -> dict[str, dict[str, Any]]:
-    """Per-account overrides at ``key`` (already parsed), for accounts in ``known`` (named by ``where``)."""
+def read_overrides(r: Reader, key: str, value: Any, known: Mapping[str, Any] | None,
+                   where: str) -> dict[str, dict[str, Any]]:
+    """Per-account overrides at ``key`` (already parsed), for accounts in ``known`` (named by ``where``).
+
+    ``known`` None: the accounts are not known until Cognito is read (a selection by group or
+    pool), so any username Cognito accepts may have an override."""
     if value is None:
         return {}
     if not isinstance(value, dict):
@@ -185,7 +207,10 @@ def read_overrides(r: Reader, key: str, value: Any, known: Mapping[str, Any], wh
     result: dict[str, dict[str, Any]] = {}
     for username, override in value.items():
         at = f"{key}.{username}"
-        if username not in known:
+        if known is None:
+            if r.username_in(at, username, "name the user by username") is None:
+                continue
+        elif username not in known:
             r.fail(at, f"names no account in {where}; add the account there or remove the override "
                        f"(usernames are case-sensitive)")
             continue
@@ -203,6 +228,9 @@ def read_overrides(r: Reader, key: str, value: Any, known: Mapping[str, Any], wh
             elif name == ROTATE_AFTER_DAYS:
                 if (days := r.days(f"{at}.{name}", field_value)) is not None:
                     checked[name] = days
+            elif name == GLOBAL_SIGN_OUT:
+                if (flag := r.flag_in(f"{at}.{name}", field_value)) is not None:
+                    checked[name] = flag
             elif name == ROTATION_TRIGGER and isinstance(field_value, str) and not field_value.strip():
                 # Blank, like an empty stack-wide trigger: rejected the same way, not taken as a value.
                 r.fail(f"{at}.{name}", "is empty; set it to a date or ticket id, such as '2026-12-01', or remove "
@@ -213,13 +241,17 @@ def read_overrides(r: Reader, key: str, value: Any, known: Mapping[str, Any], wh
     return result
 
 
+_NOT_METADATA: Final = (ROTATION_TRIGGER, ROTATE_AFTER_DAYS, GLOBAL_SIGN_OUT)
+"""The override fields that are settings of the reset, not client metadata."""
+
+
 def build_accounts(specs: Mapping[str, dict[str, Any]], overrides: Mapping[str, dict[str, Any]],
                    defaults: Defaults) -> tuple[Account, ...]:
     """One Account per spec, in order: the stack-wide values, then the account's override."""
     built = []
     for username, spec in specs.items():
         override = overrides.get(username, {})
-        metadata = {k: v for k, v in override.items() if k not in (ROTATION_TRIGGER, ROTATE_AFTER_DAYS)}
+        metadata = {k: v for k, v in override.items() if k not in _NOT_METADATA}
         built.append(Account(
             username=username,
             rotation_trigger=override.get(ROTATION_TRIGGER, defaults.rotation_trigger),
@@ -228,5 +260,7 @@ def build_accounts(specs: Mapping[str, dict[str, Any]], overrides: Mapping[str, 
             email=spec.get("email"),
             name=spec.get("name"),
             rotate_after_days=override.get(ROTATE_AFTER_DAYS, defaults.rotate_after_days),
+            reset_on_create=spec.get("reset_on_create", True),
+            global_sign_out=override.get(GLOBAL_SIGN_OUT, defaults.global_sign_out),
         ))
     return tuple(built)

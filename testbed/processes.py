@@ -4,16 +4,21 @@ by process group whatever happened.
 Used for moto server and the Pulumi provider host (``servers``), by the tests' fixtures and the
 benchmark alike. Every process
 is started in its own session (``start_new_session``), so ``stop()`` can end it and anything it
-spawned with one ``killpg`` on its PID, never by name.
+spawned with one ``killpg`` on its PID, never by name. And every process dies with the process
+that started it, even when no teardown runs (Ctrl-C twice, a CI timeout, SIGKILL): it is
+launched through ``orphan_guard.py``, which ends its group once ``_lifeline``'s write end closes.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import shutil
 import signal
 import socket
 import subprocess
+import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -102,6 +107,27 @@ def _signal_group(pgid: int, sig: signal.Signals) -> None:
         os.killpg(pgid, sig)
 
 
+GUARD = Path(__file__).with_name("orphan_guard.py")
+
+_LIFELINES: dict[int, int] = {}
+"""The read end of this process's lifeline, by PID (a forked child makes its own)."""
+
+
+def _lifeline() -> int:
+    """The read end of this process's lifeline: a pipe made once, and never closed here.
+
+    Its write end stays in this process alone (``os.pipe`` fds are not inherited, and ``start``
+    passes only the read end), so the kernel closes it when this process exits, however, and the
+    guard of every server started here sees EOF then. (A child forked without exec would hold it
+    too, and keep the servers until it exits: nothing here forks so.) Two threads racing here make
+    two pipes, both kept open: harmless.
+    """
+    pid = os.getpid()
+    if pid not in _LIFELINES:
+        _LIFELINES[pid] = os.pipe()[0]
+    return _LIFELINES[pid]
+
+
 STARTED: list[Process] = []
 """Every process ``start()`` started in this test session, for the end-of-session check."""
 
@@ -112,12 +138,18 @@ def still_running() -> list[Process]:
 
 
 def start(name: str, args: Sequence[str], *, cwd: Path, env: Mapping[str, str], logs: Path) -> Process:
-    """Start ``args`` in a new session, stdout and stderr to ``logs/<name>.out`` and ``.err``."""
+    """Start ``args`` in a new session, stdout and stderr to ``logs/<name>.out`` and ``.err``; it
+    dies with this process (see ``orphan_guard.py``), its PID and group being its own all the same."""
     logs.mkdir(parents=True, exist_ok=True)
     out, err = logs / f"{name}.out", logs / f"{name}.err"
+    if shutil.which(args[0], path=env.get("PATH", os.defpath)) is None:
+        # Raised here, as Popen would without the guard, not as a guard exiting 127.
+        raise FileNotFoundError(errno.ENOENT, "no such program", args[0])
+    lifeline = _lifeline()
+    guarded = [sys.executable, "-I", "-S", str(GUARD), str(lifeline), "--", *args]
     with out.open("wb") as out_file, err.open("wb") as err_file:
-        popen = subprocess.Popen(list(args), cwd=cwd, env=dict(env), stdin=subprocess.DEVNULL,
-                                 stdout=out_file, stderr=err_file, start_new_session=True)
+        popen = subprocess.Popen(guarded, cwd=cwd, env=dict(env), stdin=subprocess.DEVNULL,
+                                 stdout=out_file, stderr=err_file, start_new_session=True, pass_fds=(lifeline,))
     process = Process(name, popen, out, err)
     STARTED.append(process)
     return process

@@ -97,7 +97,10 @@ def test_each_failure_is_the_providers_sentence_and_leaks_no_secret(
     pool_id = case.pool_id or pool.id
     endpoint = proxy.url if case.endpoint == "proxy" else f"http://127.0.0.1:{free_port()}"
     if case.fault is not None:
-        proxy.policy = always(case.fault)
+        # A made-up answer is the reset's (only AdminResetUserPassword runs the triggers); a fault
+        # of the wire hits every call, the look at the user's status before the reset first.
+        proxy.policy = always(case.fault, operations={"AdminResetUserPassword"} if isinstance(case.fault, Reply)
+                              else None)
     launched = shared_launch(endpoint, **(case.launch or {}))
     goal = declare("r", user_pool_id=pool_id, username=case.username, client_metadata=METADATA)
 

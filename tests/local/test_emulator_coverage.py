@@ -15,6 +15,7 @@ from pathlib import Path
 import boto3
 from moto import mock_aws
 
+from cognito_password_reset import pool_users
 from cognito_password_reset.provider import CognitoPasswordResetProvider
 from stack import policy
 
@@ -95,3 +96,16 @@ def test_an_existing_pools_arn_built_from_the_caller_is_the_emulators() -> None:
         caller = boto3.client("sts", region_name="eu-west-1").get_caller_identity()
 
         assert policy.user_pool_arn(caller["Arn"], caller["Account"], pool["Id"]) == pool["Arn"]
+
+
+def test_moto_serves_the_group_selection_of_the_existing_pool() -> None:
+    # The local run's existing pool has a group (scripts/local.py makes it with CreateGroup and
+    # AdminAddUserToGroup); the stack reads it with ListUsersInGroup at every run.
+    with mock_aws():
+        idp = boto3.client("cognito-idp", region_name=REGION)
+        pool_id = idp.create_user_pool(PoolName="cognito-password-reset-existing")["UserPool"]["Id"]
+        idp.create_group(UserPoolId=pool_id, GroupName="contractors")
+        for username in ("frank", "grace"):
+            idp.admin_create_user(UserPoolId=pool_id, Username=username, MessageAction="SUPPRESS")
+            idp.admin_add_user_to_group(UserPoolId=pool_id, Username=username, GroupName="contractors")
+        assert pool_users(pool_id, "contractors", config={}) == ["frank", "grace"]

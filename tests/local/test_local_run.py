@@ -193,10 +193,13 @@ def test_make_up_twice_reuses_the_emulator_and_rewrites_nothing_new_then_down_st
     assert config["existingPools[0].userPoolId"] == existing[0]
     assert [config["existingPools[0].users[0]"], config["existingPools[0].users[1]"]] == ["erin", "frank"]
     assert config["existingPools[0].allowCustomMessageInvoke"] == "true"
-    for username in ("erin", "frank"):
+    for username in ("erin", "frank", "grace"):
         user = idp.admin_get_user(UserPoolId=existing[0], Username=username)
         assert user["UserStatus"] == "CONFIRMED"
         assert {"Name": "email_verified", "Value": "true"} in user["UserAttributes"]
+    # Its group, selected by the config besides the listed users: grace is in it only, frank both.
+    assert config["existingPools[0].group"] == "contractors"
+    assert group_members(idp, existing[0]) == ["frank", "grace"]
     # A run reset erin since (what pulumi up would do): the next make up leaves her as she is.
     idp.admin_reset_user_password(UserPoolId=existing[0], Username="erin")
     backend = f"file://{run.state / 'pulumi'}"
@@ -211,6 +214,7 @@ def test_make_up_twice_reuses_the_emulator_and_rewrites_nothing_new_then_down_st
     assert "already running" in second.stdout
     assert run.config() == config  # same values: no config change, so no provider change
     assert existing_pools(idp) == existing  # found by name, not made again
+    assert group_members(idp, existing[0]) == ["frank", "grace"]  # the group found too
     assert idp.admin_get_user(UserPoolId=existing[0], Username="erin")["UserStatus"] == "RESET_REQUIRED"
     again = [c["argv"] for c in run.calls()[len(calls):]]
     assert not any(a[:3] == ["config", "set", "--secret"] for a in again)  # the password is kept
@@ -223,6 +227,10 @@ def test_make_up_twice_reuses_the_emulator_and_rewrites_nothing_new_then_down_st
     assert run.calls()[-1]["emulator_answered"] is True  # destroyed while the emulator still ran
     poll(lambda: None if alive(pid) else True, timeout=10, what="the emulator's exit")
     assert run.pid() is None and not accepts_connections(run.port)
+
+
+def group_members(idp: Any, pool_id: str) -> list[str]:
+    return sorted(u["Username"] for u in idp.list_users_in_group(UserPoolId=pool_id, GroupName="contractors")["Users"])
 
 
 def existing_pools(idp: Any) -> list[str]:

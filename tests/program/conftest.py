@@ -38,6 +38,10 @@ class Run:
         return found
 
 
+def _key(key: str) -> str:
+    return key if ":" in key else f"{PROJECT}:{key}"
+
+
 def _wire(value: Any) -> str:
     # The engine hands a program every config value as text; objects and lists as JSON.
     return value if isinstance(value, str) else json.dumps(value)
@@ -45,13 +49,15 @@ def _wire(value: Any) -> str:
 
 @pytest.fixture
 def run_stack(mocks: Mocks, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., Run]]:
-    """``run_stack({key: value}, secrets={key: value})`` runs ``__main__.py`` once and returns the Run."""
+    """``run_stack({key: value}, secrets={key: value})`` runs ``__main__.py`` once and returns the Run.
+
+    A key is the project's (``rotationTrigger``) unless namespaced (``aws:endpoints``)."""
     monkeypatch.chdir(ROOT)  # Pulumi runs a program in its project folder
 
     def run(config: dict[str, Any], secrets: dict[str, str] | None = None) -> Run:
         secrets = secrets or {}
-        values = {f"{PROJECT}:{k}": _wire(v) for k, v in {**config, **secrets}.items()}
-        pulumi.runtime.set_all_config(values, [f"{PROJECT}:{k}" for k in secrets])
+        values = {_key(k): _wire(v) for k, v in {**config, **secrets}.items()}
+        pulumi.runtime.set_all_config(values, [_key(k) for k in secrets])
         stack = pulumi.runtime.get_root_resource()
         assert stack is not None
         stack.outputs.clear()  # type: ignore[attr-defined]

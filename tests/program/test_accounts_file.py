@@ -226,10 +226,10 @@ ROWS = 2_000
 def test_a_2000_row_file_registers_2000_users_and_2000_resets(run_stack: Callable[..., Run],
                                                               tmp_path: Path) -> None:
     # Measured 2026-11-30 on the 2-core build machine, shared with other test runs: 15.9 s for
-    # this whole run (4,000 resources registered under mocks, ~4 ms each, as the README's
+    # this whole run (4,000 resources registered under mocks, ~4 ms each, as docs/performance.md
     # registration figures) against 8.5 s for 1,000 rows: linear. Reading and checking the
     # file alone: about 20 ms for 4,000 rows, 60 ms for 8,000. No time is asserted (no timed
-    # tests); the figures are in the README.
+    # tests); the figures are in docs/performance.md.
     path = tmp_path / "fleet.csv"
     path.write_text("username,email,name\n" + "".join(f"qa-{i:04},qa-{i:04}@example.com,QA {i}\n"
                                                        for i in range(ROWS)))

@@ -133,7 +133,7 @@ def test_every_problem_is_reported_at_once_naming_its_key() -> None:
         "Stack config accountOverrides.carol.rotationTrigger must be a string but is a number; quote it in "
         "Pulumi.<stack>.yaml, or set it with `pulumi config set --path --type string ...`.",
         "Stack config accountOverrides.carol.colour is not something an override can set; use rotationTrigger, "
-        "rotateAfterDays, reason, ticket, supportContact, locale.",
+        "rotateAfterDays, globalSignOut, reason, ticket, supportContact, locale.",
     )
 
 
@@ -174,10 +174,10 @@ def test_wrong_shapes_name_the_key(key: str, value: Any, expected: str) -> None:
     # `carol:` with nothing under it is YAML's null.
     ({"existingUsers": ["carol"], "accountOverrides": {"carol": None}},
      "Stack config accountOverrides.carol is empty; give it at least one of rotationTrigger, rotateAfterDays, "
-     "reason, ticket, supportContact, locale, or remove it."),
+     "globalSignOut, reason, ticket, supportContact, locale, or remove it."),
     ({"existingUsers": ["carol"], "accountOverrides": {"carol": {}}},
      "Stack config accountOverrides.carol is empty; give it at least one of rotationTrigger, rotateAfterDays, "
-     "reason, ticket, supportContact, locale, or remove it."),
+     "globalSignOut, reason, ticket, supportContact, locale, or remove it."),
     # Blank in an override, as blank stack-wide: rejected, not taken as a trigger.
     ({"existingUsers": ["carol"], "accountOverrides": {"carol": {"rotationTrigger": "  "}}},
      "Stack config accountOverrides.carol.rotationTrigger is empty; set it to a date or ticket id, such as "
@@ -211,4 +211,5 @@ def test_the_metadata_keys_are_those_the_function_reads() -> None:
     from lambdas import custom_message
 
     assert sorted(sc.METADATA_KEYS.values()) == sorted(custom_message.KNOWN_KEYS)
-    assert set(sc.OVERRIDE_FIELDS) == {sc.ROTATION_TRIGGER, keys.ROTATE_AFTER_DAYS, *custom_message.KNOWN_KEYS}
+    assert set(sc.OVERRIDE_FIELDS) == {sc.ROTATION_TRIGGER, keys.ROTATE_AFTER_DAYS, keys.GLOBAL_SIGN_OUT,
+                                       *custom_message.KNOWN_KEYS}

@@ -6,6 +6,9 @@ from typing import Any
 
 import pytest
 
+from cognito_password_reset import runcap
+from cognito_password_reset.errors import ConfigError
+from stack import config as sc
 from stack import mail
 from tests.program.test_config import load, problems
 
@@ -42,6 +45,25 @@ def test_the_schedule_is_off_unless_set() -> None:
     assert carol.rotate_after_days == 7
 
 
+def test_global_sign_out_is_off_unless_set_stack_wide_or_per_account() -> None:
+    carol, dave = load({"existingUsers": ["carol", "dave"]}).accounts
+    assert (carol.global_sign_out, dave.global_sign_out) == (False, False)
+    cfg = load({
+        "globalSignOut": "true", "existingUsers": ["carol", "dave"],
+        # `config set --path` may store a flag as text: read as the flag it names.
+        "accountOverrides": {"dave": {"globalSignOut": False}, "carol": {"ticket": "T-1"}},
+        "existingPools": [{"userPoolId": EU, "users": ["erin", "frank"],
+                           "accountOverrides": {"erin": {"globalSignOut": "FALSE"}}}],
+    })
+    carol, dave = cfg.accounts
+    erin, frank = cfg.existing_pools[0].accounts
+    assert [a.global_sign_out for a in (carol, dave, erin, frank)] == [True, False, False, True]
+    # A setting of the reset, not a metadata value handed to the Lambda trigger.
+    assert all("globalSignOut" not in a.client_metadata for a in (carol, dave, erin, frank))
+    (carol,) = load({"existingUsers": ["carol"], "accountOverrides": {"carol": {"globalSignOut": "true"}}}).accounts
+    assert carol.global_sign_out is True
+
+
 POOL = "existingPools[0]"
 
 
@@ -61,23 +83,24 @@ POOL = "existingPools[0]"
      "existingPools[1].userPoolId names the same pool as existingPools[0].userPoolId; list each pool once, "
      "with all its users."),
     ({"existingPools": [{"userPoolId": EU}]},
-     f"{POOL}.users is missing; list the usernames to reset in this pool, such as [carol, dave]."),
+     f"{POOL}.users is missing; list the usernames to reset in this pool, such as [carol, dave], or select them "
+     f"with group: <a Cognito group> or allUsers: true."),
     ({"existingPools": [{"userPoolId": EU, "users": "carol"}]},
      f"{POOL}.users must be a list of usernames but is a string; write it as [carol, dave]."),
     ({"existingPools": [{"userPoolId": EU, "users": ["bad name"]}]},
      f"{POOL}.users[0] must match the pattern [\\p{{L}}\\p{{M}}\\p{{S}}\\p{{N}}\\p{{P}}]+ (from the "
      f"AdminResetUserPassword API), so Cognito would refuse it as a username."),
     ({"existingPools": [{"userPoolId": EU, "users": ["carol"], "region": "eu-west-1"}]},
-     f"{POOL}.region is not an existing-pool field; use userPoolId, users, accountOverrides, "
-     f"allowCustomMessageInvoke."),
+     f"{POOL}.region is not an existing-pool field; use userPoolId, users, group, allUsers, filter, "
+     f"accountOverrides, allowCustomMessageInvoke."),
     ({"existingPools": [{"userPoolId": EU, "users": ["carol"], "allowCustomMessageInvoke": "yes"}]},
      f"{POOL}.allowCustomMessageInvoke must be true or false but is a string."),
     ({"existingPools": [{"userPoolId": EU, "users": ["carol"], "accountOverrides": {"dave": {"ticket": "T"}}}]},
      f"{POOL}.accountOverrides.dave names no account in {POOL}.users; add the account there or remove the "
      f"override (usernames are case-sensitive)."),
     ({"existingPools": [{"userPoolId": EU, "users": ["carol"], "accountOverrides": {"carol": None}}]},
-     f"{POOL}.accountOverrides.carol is empty; give it at least one of rotationTrigger, rotateAfterDays, reason, "
-     f"ticket, supportContact, locale, or remove it."),
+     f"{POOL}.accountOverrides.carol is empty; give it at least one of rotationTrigger, rotateAfterDays, "
+     f"globalSignOut, reason, ticket, supportContact, locale, or remove it."),
     ({"existingPools": {"userPoolId": EU}},
      "existingPools must be a list but is a map; write it as a list in Pulumi.<stack>.yaml, such as "
      "`existingPools: [{userPoolId: eu-west-1_AbC123, users: [carol]}]`."),
@@ -91,16 +114,22 @@ POOL = "existingPools[0]"
      "when the rotation trigger changes."),
     ({"rotateAfterDays": "1.5"},
      "rotateAfterDays must be a whole number of days from 1 to 3650 but is a decimal number; for example 90 "
-     "resets each account again 90 days after its last reset."),
+     "resets each account once in each 90-day window of its own, never twice within 45 days."),
     ({"rotateAfterDays": "ninety"},
      "rotateAfterDays must be a whole number of days from 1 to 3650 but is a string; for example 90 resets each "
-     "account again 90 days after its last reset."),
+     "account once in each 90-day window of its own, never twice within 45 days."),
     ({"existingUsers": ["carol"], "accountOverrides": {"carol": {"rotateAfterDays": True}}},
      "accountOverrides.carol.rotateAfterDays must be a whole number of days from 1 to 3650 but is a boolean; "
-     "for example 90 resets each account again 90 days after its last reset."),
+     "for example 90 resets each account once in each 90-day window of its own, never twice within 45 days."),
     ({"existingUsers": ["carol"], "accountOverrides": {"carol": {"rotateAfterDays": -5}}},
      "accountOverrides.carol.rotateAfterDays must be a whole number of days from 1 to 3650 but is -5; leave it "
      "out to reset only when the rotation trigger changes."),
+    # The sign-out: a flag, stack-wide or per account.
+    ({"globalSignOut": "yes"}, "globalSignOut must be true or false but is a string."),
+    ({"existingUsers": ["carol"], "accountOverrides": {"carol": {"globalSignOut": "yes"}}},
+     "accountOverrides.carol.globalSignOut must be true or false but is a string."),
+    ({"existingPools": [{"userPoolId": EU, "users": ["carol"], "accountOverrides": {"carol": {"globalSignOut": 1}}}]},
+     f"{POOL}.accountOverrides.carol.globalSignOut must be true or false but is a number."),
     # No created pool: its accounts and sender have nowhere to go.
     ({"createUserPool": "false", "existingUsers": ["carol"]},
      "existingUsers names accounts of the pool the stack creates, but createUserPool is false; move them to "
@@ -150,9 +179,28 @@ def test_the_default_sender_warning_counts_what_the_run_may_reset(accounts: int,
 
 
 @pytest.mark.parametrize(("raw", "cap"), [
-    (None, 50), ("50", 50), ("200", 200), ("0", None), ("-1", None), ("lots", None), ("2.0", 2),
-    ("2.5", None), ("١٢", None),  # the provider refuses both: the warning knows no cap
+    (None, 50), ("50", 50), ("200", 200), ("0", None), ("2.0", 2), ("5e1", 50),
 ])
-def test_the_warning_reads_the_providers_cap_leniently(raw: str | None, cap: int | None) -> None:
-    # Anything but a positive number counts as "no cap": the warning errs on the side of showing.
-    assert mail.resets_per_run_cap(raw, 50) == cap
+def test_the_stack_reads_the_cap_with_the_providers_parser(raw: str | None, cap: int | None) -> None:
+    config = {} if raw is None else {"maxResetsPerRun": raw}
+    assert sc.load(config.get, has_test_account_password=True).max_resets_per_run == cap
+
+
+@pytest.mark.parametrize("raw", ["-1", "lots", "2.5", "١٢"])
+def test_a_cap_the_provider_refuses_fails_the_stack_with_the_providers_sentence(raw: str) -> None:
+    # One message, and a true one: not a mail warning saying "no cap" beside the provider's refusal.
+    with pytest.raises(sc.StackConfigError) as caught:
+        sc.load({"maxResetsPerRun": raw}.get, has_test_account_password=True)
+    with pytest.raises(ConfigError) as provider:
+        runcap.parse_cap(raw)
+    assert caught.value.problems == (f"{provider.value}.",)
+    assert caught.value.problems[0].startswith(
+        "CognitoPasswordReset: stack config cognito-password-reset:maxResetsPerRun must be a whole number")
+
+
+def test_with_a_schedule_the_warning_counts_twice_the_cap() -> None:
+    # The cap bounds resets for changes and scheduled resets each: a run may make both.
+    warning = mail.default_sender_warning("The pool", 120, 40, scheduled=True)
+    assert warning is not None and "may reset 80 users there (maxResetsPerRun is 40, for changes and for the " \
+        "schedule each)" in warning and "to 25 or less" in warning
+    assert mail.default_sender_warning("The pool", 120, 25, scheduled=True) is None

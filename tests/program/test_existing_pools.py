@@ -2,7 +2,7 @@
 
 What mocks cannot show: that a real existing pool, once its owner attaches the function as its
 custom-message trigger, invokes it under the permission registered here (moto invokes no
-trigger). That stays a manual check in real AWS (README, "Pointing at real AWS").
+trigger). That stays a manual check in real AWS (docs/operations.md, "Pointing at real AWS").
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The created pool's sender under mocks: SES wired into the pool, or a warning past the default's 50 a day.
 
 What mocks cannot show: that SES delivers (the identity verified, out of the SES sandbox,
-Cognito allowed to send through it). moto does not send mail either. The README says what to
+Cognito allowed to send through it). moto does not send mail either. docs/operations.md says what to
 check in a real account ("Pointing at real AWS").
 """
 

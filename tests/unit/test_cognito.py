@@ -229,10 +229,10 @@ def test_a_pool_is_called_in_its_own_region_whatever_the_default_region() -> Non
 class RecordingLimiters(ratelimit.RateLimiters):
     def __init__(self) -> None:
         super().__init__()
-        self.acquired: list[tuple[Hashable, float]] = []
+        self.acquired: list[tuple[Hashable, float, int]] = []
 
-    def acquire(self, key: Hashable, per_second: float) -> float:
-        self.acquired.append((key, per_second))
+    def acquire(self, key: Hashable, per_second: float, slots: int = 1) -> float:
+        self.acquired.append((key, per_second, slots))
         return 0.0
 
 
@@ -252,4 +252,24 @@ def test_resets_and_reads_each_wait_on_their_own_schedule_per_target() -> None:
             calls.user_status(pool.id, "alice")
             calls.reset_password(pool.id, "alice", None)
     us, eu = Target("us-east-1", settings), Target("eu-west-1", settings)
-    assert limiters.acquired == [((READ, us), 7), ((RESET, us), 3), ((READ, eu), 7), ((RESET, eu), 3)]
+    assert limiters.acquired == [((READ, us), 7, 1), ((RESET, us), 3, 1), ((READ, eu), 7, 1), ((RESET, eu), 3, 1)]
+
+
+def test_sign_outs_take_slots_of_the_reset_schedule() -> None:
+    # AdminUserGlobalSignOut's quota category is not confirmed: sharing the resets' schedule keeps
+    # the two calls together within maxResetsPerSecond, whatever its quota.
+    import boto3
+    from moto import mock_aws
+
+    from tests.cognito_pool import new_pool
+
+    settings = AwsSettings(max_resets_per_second=3, max_reads_per_second=7)
+    limiters = RecordingLimiters()
+    with mock_aws():
+        pool = new_pool(boto3.client("cognito-idp", region_name="us-east-1"))
+        pool.user("alice")
+        calls = Cognito(settings, ClientCache(), limiters)
+        calls.global_sign_out(pool.id, "alice")
+        calls.reset_password(pool.id, "alice", None, sign_out_first=True)
+    us = Target("us-east-1", settings)
+    assert limiters.acquired == [((RESET, us), 3, 1), ((RESET, us), 3, 2)]

@@ -195,20 +195,68 @@ def test_unreachable_endpoint(monkeypatch: pytest.MonkeyPatch) -> None:
     cognito.CLIENTS.clear()
 
 
-def _modelled_errors() -> list[str]:
+def _modelled_errors(*operations: str) -> list[str]:
     model = boto3.session.Session().client("cognito-idp", region_name=REGION).meta.service_model
-    codes = {shape.name for op in ("AdminResetUserPassword", "AdminGetUser")
-             for shape in model.operation_model(op).error_shapes}
+    codes = {shape.name for op in operations for shape in model.operation_model(op).error_shapes}
     return sorted(codes)
 
 
-@pytest.mark.parametrize("code", _modelled_errors())
+@pytest.mark.parametrize("code", _modelled_errors("AdminResetUserPassword", "AdminGetUser"))
 def test_every_error_the_model_lists_has_its_own_sentence(stubbed: Stubber, code: str) -> None:
     # The installed botocore's model names the errors both calls can raise: none may fall
     # through to the generic "AWS answered ..." sentence.
     stubbed.add_client_error("admin_reset_user_password", code, f"{code} happened", 400)
     text = failure(Cognito(AwsSettings()).reset_password, POOL, "alice", None)
     assert "AWS answered" not in text
+
+
+@pytest.mark.parametrize("code", _modelled_errors("AdminUserGlobalSignOut"))
+def test_every_error_the_model_lists_for_the_sign_out_has_its_own_sentence(stubbed: Stubber, code: str) -> None:
+    stubbed.add_client_error("admin_user_global_sign_out", code, f"{code} happened", 400)
+    text = failure(Cognito(AwsSettings()).global_sign_out, POOL, "alice")
+    assert text.startswith(f"CognitoPasswordReset could not sign out user 'alice' in user pool '{POOL}': ")
+    assert "AWS answered" not in text
+
+
+# --- a reset that signs out first: the sentence says what the pair did, since that decides what
+# the user got (nothing, or a sign-out without a mail) --------------------------------------------
+
+def _paired(metadata: dict[str, str] | None = None) -> str:
+    return failure(lambda: Cognito(AwsSettings()).reset_password(POOL, "alice", metadata, sign_out_first=True))
+
+
+@pytest.mark.parametrize(("code", "message", "status", "sentence"), [
+    ("AccessDeniedException", "User: arn:aws:iam::1:user/ci is not authorized to perform: "
+                              "cognito-idp:AdminUserGlobalSignOut", 400,
+     "access was denied (AccessDeniedException: User: arn:aws:iam::1:user/ci is not authorized to perform: "
+     "cognito-idp:AdminUserGlobalSignOut); allow cognito-idp:AdminUserGlobalSignOut on the pool's ARN for the "
+     "identity Pulumi runs as, or set global_sign_out to false."),
+    ("TooManyRequestsException", "Rate exceeded", 400,
+     "Cognito throttled the call (TooManyRequestsException) on all 10 attempts; AdminUserGlobalSignOut shares "
+     "the provider's reset rate (cognito-password-reset:maxResetsPerSecond) and Cognito's quota with every other "
+     "client; lower that rate or run pulumi up again, which retries only what is left."),
+    ("UserNotFoundException", "User does not exist.", 400,
+     "no such user exists in the pool (usernames are case-sensitive); check username, or remove this resource "
+     "if the user was deleted."),
+])
+def test_a_failed_sign_out_says_no_reset_was_sent(stubbed: Stubber, code: str, message: str, status: int,
+                                                  sentence: str) -> None:
+    # Nothing is stubbed for the reset: had the provider gone on to call it, the Stubber would fail.
+    stubbed.add_client_error("admin_user_global_sign_out", code, message, status, response_meta={"RetryAttempts": 9})
+    assert _paired({"secret": CANARY}) == (
+        f"CognitoPasswordReset could not sign out user 'alice' in user pool '{POOL}', so it sent no password "
+        f"reset either: {sentence}")
+
+
+def test_a_reset_failing_after_the_sign_out_says_the_user_was_signed_out(stubbed: Stubber) -> None:
+    stubbed.add_response("admin_user_global_sign_out", {}, {"UserPoolId": POOL, "Username": "alice"})
+    stubbed.add_client_error("admin_reset_user_password", "UserLambdaValidationException",
+                             f"CustomMessage failed with error {CANARY}", 400)
+    assert _paired({"secret": CANARY}) == (
+        f"CognitoPasswordReset signed user 'alice' in user pool '{POOL}' out everywhere but could not reset the "
+        f"password: the pool's custom-message Lambda trigger failed (UserLambdaValidationException: CustomMessage "
+        f"failed with error ***); the user got no message; check the function's CloudWatch logs, fix it and run "
+        f"pulumi up again.")
 
 
 # --- client metadata masking: classify on the original answer, never mangle words ------------

@@ -50,6 +50,12 @@ def news(**changes: Any) -> dict[str, Any]:
     pytest.param(news(rotation_trigger=U), Action.UPDATE, (), True, id="unknown trigger"),
     pytest.param(news(client_metadata={"reason": U}), Action.UPDATE, (), False, id="unknown metadata value"),
     pytest.param(news(client_metadata=U), Action.UPDATE, (), False, id="unknown metadata"),
+    # global_sign_out: a record; the sign-out belongs to a reset (old state has no such key: false).
+    pytest.param(news(global_sign_out=False), Action.NONE, (), False, id="global_sign_out false as before"),
+    pytest.param(news(global_sign_out=True), Action.UPDATE, (), False, id="global_sign_out turned on: no reset"),
+    pytest.param(news(global_sign_out=U), Action.UPDATE, (), False, id="unknown global_sign_out: no reset"),
+    pytest.param(news(global_sign_out=True, rotation_trigger="x"), Action.UPDATE, (), True,
+                 id="global_sign_out and trigger: the trigger resets"),
 ])
 def test_plan(new: dict[str, Any], action: Action, replaces: tuple[str, ...], resets: bool) -> None:
     p = plan.plan(OLD, new)
@@ -60,6 +66,8 @@ def test_plan(new: dict[str, Any], action: Action, replaces: tuple[str, ...], re
     pytest.param({"reset_on_create": True}, {}, id="absent reset_on_create means true"),
     pytest.param({}, {"reset_on_create": True}, id="old state without reset_on_create"),
     pytest.param({"client_metadata": {}}, {}, id="empty metadata equals none"),
+    pytest.param({}, {"global_sign_out": False}, id="old state without global_sign_out"),
+    pytest.param({"global_sign_out": False}, {}, id="absent global_sign_out means false"),
 ])
 def test_equivalent_values_plan_nothing(old: dict[str, Any], new: dict[str, Any]) -> None:
     base = {"user_pool_id": "us-east-1_abc", "username": "alice"}
@@ -76,10 +84,30 @@ def test_changed_lists_every_difference_in_schema_order() -> None:
 
 
 def test_outputs_have_every_key_even_unset_ones() -> None:
-    outs = plan.outputs({"user_pool_id": "us-east-1_abc", "username": "alice"}, reset_at=None, user_status=None)
+    outs = plan.outputs({"user_pool_id": "us-east-1_abc", "username": "alice"}, reset_at=None, user_status=None,
+                        signed_out_at=None)
     assert outs == {"user_pool_id": "us-east-1_abc", "username": "alice", "client_metadata": None,
                     "rotation_trigger": None, "reset_on_create": True, "rotate_after_days": None,
-                    "rotation_window": None, "reset_at": None, "user_status": None}
+                    "global_sign_out": False, "rotation_window": None, "reset_at": None, "user_status": None,
+                    "signed_out_at": None}
+
+
+def test_outputs_record_the_sign_out() -> None:
+    outs = plan.outputs({"user_pool_id": "us-east-1_abc", "username": "alice", "global_sign_out": True},
+                        reset_at="2026-11-01T00:00:00Z", user_status="RESET_REQUIRED",
+                        signed_out_at="2026-11-01T00:00:00Z")
+    assert (outs["global_sign_out"], outs["signed_out_at"]) == (True, "2026-11-01T00:00:00Z")
+
+
+@pytest.mark.parametrize(("props", "signs_out"), [
+    pytest.param({}, False, id="unset: false"),
+    pytest.param({"global_sign_out": None}, False, id="None: false"),
+    pytest.param({"global_sign_out": False}, False, id="false"),
+    pytest.param({"global_sign_out": True}, True, id="true"),
+    pytest.param({"global_sign_out": U}, False, id="unknown: never known to sign out"),
+])
+def test_a_reset_signs_out_only_when_global_sign_out_is_true(props: dict[str, Any], signs_out: bool) -> None:
+    assert plan.signs_out(props) is signs_out
 
 
 # --- the schedule: rotate_after_days and the window Check computes -----------------------------
@@ -211,5 +239,6 @@ def test_a_scheduled_change_names_the_window() -> None:
 
 
 def test_outputs_keep_the_schedule() -> None:
-    outs = plan.outputs(scheduled(), reset_at="2026-09-02T01:00:00Z", user_status="RESET_REQUIRED")
+    outs = plan.outputs(scheduled(), reset_at="2026-09-02T01:00:00Z", user_status="RESET_REQUIRED",
+                        signed_out_at=None)
     assert (outs["rotate_after_days"], outs["rotation_window"]) == (90, "2026-09-02")

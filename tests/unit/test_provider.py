@@ -108,7 +108,7 @@ def test_trigger_change_updates_in_place_with_one_reset(provider: CognitoPasswor
     assert outs["rotation_trigger"] == "t2" and outs["client_metadata"] == rotated
     assert outs["reset_at"] > old["reset_at"] and outs["user_status"] == "RESET_REQUIRED"
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", outs["reset_at"])
-    assert set(outs) == set(plan.outputs({}, reset_at=None, user_status=None))
+    assert set(outs) == set(plan.outputs({}, reset_at=None, user_status=None, signed_out_at=None))
 
 
 def test_metadata_or_reset_on_create_change_records_without_calls(
@@ -155,7 +155,9 @@ def test_username_change_replaces_and_delete_calls_nothing(provider: CognitoPass
     calls.clear()
     provider.create(inputs(pool, "bob"))
     provider.delete(f"{pool.id}/alice", old)
-    assert [c.params["Username"] for c in calls] == ["bob"]
+    # The replacement looks at bob's status, then resets bob; deleting alice calls nothing.
+    assert [(c.operation, c.params["Username"]) for c in calls] == [("AdminGetUser", "bob"),
+                                                                    ("AdminResetUserPassword", "bob")]
     assert pool.status("bob") == "RESET_REQUIRED"
 
 
@@ -216,6 +218,56 @@ def test_refresh_keeps_the_resource_when_the_pool_is_not_found(provider: Cognito
     assert resets(calls) == []
 
 
+# --- global_sign_out: each reset signs the user out everywhere first, and nothing else does ------
+
+SIGN_OUT, RESET = "AdminUserGlobalSignOut", "AdminResetUserPassword"
+
+
+@pytest.mark.parametrize(("extra", "operations"), [
+    pytest.param({"global_sign_out": True}, [SIGN_OUT, RESET], id="reset with sign-out: sign-out first"),
+    pytest.param({}, [RESET], id="default: no sign-out"),
+    pytest.param({"global_sign_out": True, "reset_on_create": False}, [], id="adoption: no reset, no sign-out"),
+])
+def test_create(provider: CognitoPasswordResetProvider, pool: Pool, calls: list[ApiCall],
+                extra: dict[str, Any], operations: list[str]) -> None:
+    pool.user("alice")
+    outs = provider.create(inputs(pool, "alice", **extra)).outs or {}
+    assert [c.operation for c in calls] == operations
+    assert all(c.params == {"UserPoolId": pool.id, "Username": "alice"} for c in calls)
+    assert outs["global_sign_out"] is extra.get("global_sign_out", False)
+    assert outs["signed_out_at"] == (outs["reset_at"] if SIGN_OUT in operations else None)
+
+
+@pytest.mark.parametrize(("old", "new", "operations"), [
+    pytest.param({"global_sign_out": True}, {"global_sign_out": True, "rotation_trigger": "t2"},
+                 [SIGN_OUT, RESET], id="trigger change"),
+    pytest.param({}, {"rotation_trigger": "t2"}, [RESET], id="trigger change without it"),
+    pytest.param({}, {"global_sign_out": True}, [], id="turned on alone: nobody signed out"),
+    pytest.param({"global_sign_out": True}, {}, [], id="turned off alone"),
+    pytest.param({}, {"global_sign_out": True, "rotation_trigger": "t2"}, [SIGN_OUT, RESET],
+                 id="turned on with a trigger change: this reset signs out"),
+    pytest.param({"global_sign_out": True}, {"rotation_trigger": "t2"}, [RESET],
+                 id="turned off with a trigger change: this reset does not"),
+    pytest.param({"global_sign_out": True}, {"global_sign_out": True, "client_metadata": {"a": "b"}}, [],
+                 id="a record-only change"),
+])
+def test_update(provider: CognitoPasswordResetProvider, pool: Pool, calls: list[ApiCall],
+                old: dict[str, Any], new: dict[str, Any], operations: list[str]) -> None:
+    pool.user("alice")
+    stored = created(provider, inputs(pool, "alice", rotation_trigger="t1", **old))
+    # As a run some time ago wrote it, so that a new reset's or sign-out's time is visibly later.
+    earlier = "2020-01-01T00:00:00Z"
+    stored = {**stored, "reset_at": earlier, "signed_out_at": stored["signed_out_at"] and earlier}
+    calls.clear()
+    outs = provider.update("id", stored, inputs(pool, "alice", **{"rotation_trigger": "t1", **new})).outs or {}
+    assert [c.operation for c in calls] == operations
+    assert outs["global_sign_out"] is new.get("global_sign_out", False)
+    if SIGN_OUT in operations:
+        assert outs["signed_out_at"] == outs["reset_at"] > "2020"
+    else:  # the last sign-out stays on record
+        assert outs["signed_out_at"] == stored["signed_out_at"]
+
+
 # --- the schedule: Check reads today's UTC date (the provider's one clock read) --------------
 
 def checked_on(monkeypatch: Any, day: str, olds: dict[str, Any], news: dict[str, Any]) -> dict[str, Any]:
@@ -248,9 +300,25 @@ def test_check_without_a_schedule_has_no_window_even_if_one_is_passed(monkeypatc
 def test_a_new_window_plans_a_reset_through_check_and_diff(monkeypatch: Any) -> None:
     provider = CognitoPasswordResetProvider()
     first = checked_on(monkeypatch, "2026-11-30", {}, SCHEDULED)
-    stored = {**plan.outputs(first, reset_at=None, user_status=None), "__provider": "P"}  # the host adds it
+    # The host adds the provider.
+    stored = {**plan.outputs(first, reset_at=None, user_status=None, signed_out_at=None), "__provider": "P"}
     same = checked_on(monkeypatch, "2027-01-12", first, SCHEDULED)
     assert provider.diff("id", stored, same).changes is False
     due = checked_on(monkeypatch, "2027-01-13", first, SCHEDULED)
     diff = provider.diff("id", stored, due)
     assert diff.changes is True and diff.replaces == []
+
+
+def test_create_does_not_reset_a_user_already_waiting_for_a_reset(
+        provider: CognitoPasswordResetProvider, pool: Pool, calls: list[ApiCall],
+        capsys: pytest.CaptureFixture[str]) -> None:
+    # Such a user has a code already: from a run cut short after its reset (the engine then creates
+    # the resource again) or from someone else. Anyone else is reset (the test above).
+    pool.user("alice")
+    pool.client.admin_reset_user_password(UserPoolId=pool.id, Username="alice")
+    calls.clear()
+    outs = provider.create(inputs(pool, "alice")).outs or {}
+    assert [c.operation for c in calls] == ["AdminGetUser"]
+    assert (outs["reset_at"], outs["user_status"]) == (None, "RESET_REQUIRED")
+    warned = capsys.readouterr().err
+    assert f"{pool.id}/alice is already RESET_REQUIRED, so creating its resource resets nobody" in warned

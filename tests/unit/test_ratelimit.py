@@ -76,6 +76,15 @@ def test_an_idle_limiter_banks_no_burst() -> None:
     assert waits == pytest.approx([0, 0.1, 0.1])
 
 
+def test_slots_reserved_together_start_at_once_and_hold_the_schedule_for_all_of_them() -> None:
+    clock = FakeClock(advance_on_sleep=False)
+    limit = limiter(4, clock)
+    assert limit.acquire(slots=2) == 0  # a sign-out and its reset: both go now...
+    assert limit.acquire() == pytest.approx(0.5)  # ...and the next call waits for both slots
+    assert limit.acquire(slots=2) == pytest.approx(0.75)
+    assert limit.acquire() == pytest.approx(1.25)
+
+
 def test_threads_share_one_schedule_each_taking_its_own_slot() -> None:
     # The clock stands still: each thread's wait is its slot's distance from now, so 40
     # threads arriving together must get exactly the slots 0, 1/r, 2/r, ... once each.
@@ -186,8 +195,10 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
 
 
 def reset_all(provider: CognitoPasswordResetProvider, pool: Pool, usernames: list[str]) -> None:
+    # A new trigger: the reset alone (a create first looks at the user's status, a read).
     for name in usernames:
-        provider.create({"user_pool_id": pool.id, "username": name, "reset_on_create": True})
+        old = {"user_pool_id": pool.id, "username": name, "reset_on_create": True, "rotation_trigger": "t1"}
+        provider.update(f"{pool.id}/{name}", old, {**old, "rotation_trigger": "t2"})
 
 
 @pytest.mark.parametrize("project", ["cognito-password-reset", "someone-elses-stack"])
@@ -211,6 +222,18 @@ def test_zero_turns_the_limit_off(pool: Pool, calls: list[Any], clock: FakeClock
     reset_all(configured("p", {ratelimit.CONFIG_KEY: "0"}), pool, names)
     assert len(resets(calls)) == 5
     assert clock.sleeps == []
+
+
+def test_a_reset_that_signs_out_takes_two_slots_with_no_wait_between_its_calls(
+        pool: Pool, calls: list[Any], clock: FakeClock) -> None:
+    names = [pool.user(f"user{i}") for i in range(3)]
+    provider = configured("p", {ratelimit.CONFIG_KEY: "4"})
+    for name in names:
+        provider.create({"user_pool_id": pool.id, "username": name, "reset_on_create": True, "global_sign_out": True})
+    assert [c.operation for c in calls] == ["AdminUserGlobalSignOut", "AdminResetUserPassword"] * 3
+    # One wait per pair, before its sign-out; the pair holds two slots (0.5 s at 4 a second), so
+    # sign-outs and resets together stay at 4 a second.
+    assert clock.sleeps == pytest.approx([0.5, 1.0])
 
 
 def test_reads_have_their_own_rate_and_schedule(pool: Pool, calls: list[Any], clock: FakeClock) -> None:
@@ -252,3 +275,21 @@ def test_settings_carry_the_rates_per_target() -> None:
                                                 "aws:profile": "ops"}.get)
     assert (settings.max_resets_per_second, settings.max_reads_per_second) == (12, 7)
     assert settings == cognito.AwsSettings(profile="ops", max_resets_per_second=12, max_reads_per_second=7)
+
+
+@pytest.mark.parametrize(("reads", "interval"), [(None, 1 / 25), ("10", 1 / 10), ("100", 1 / 25), ("0", None)])
+def test_a_selection_pages_at_the_read_rate_held_under_the_user_list_quota(
+        pool: Pool, clock: FakeClock, reads: str | None, interval: float | None) -> None:
+    # ListUsers and ListUsersInGroup are Cognito's UserList category: 30 a second, not adjustable.
+    from cognito_password_reset import pool_users
+
+    for i in range(121):  # three pages of 60
+        pool.user(f"user{i:03}", confirmed=False)
+    config = {} if reads is None else {ratelimit.READS_CONFIG_KEY: reads}
+    assert len(pool_users(pool.id, config=config)) == 121
+    assert clock.sleeps == ([] if interval is None else pytest.approx([interval, 2 * interval]))
+
+
+@pytest.mark.parametrize(("reads", "lists"), [(50.0, 25.0), (25.0, 25.0), (10.0, 10.0), (0.5, 0.5), (0.0, 0.0)])
+def test_list_rate_is_the_read_rate_never_above_25(reads: float, lists: float) -> None:
+    assert ratelimit.list_rate(reads) == lists

@@ -34,8 +34,21 @@ def test_args_class_and_keywords_register_the_same_inputs(mocks: Mocks) -> Any:
         a_inputs, b_inputs = registered(mocks, "a").inputs, registered(mocks, "b").inputs
         assert a_inputs == b_inputs
         assert {k for k in a_inputs if k != "__provider"} == {
-            "user_pool_id", "username", "rotation_trigger", "reset_on_create"}
+            "user_pool_id", "username", "rotation_trigger", "reset_on_create", "global_sign_out"}
         assert a_inputs["reset_on_create"] is True
+        assert a_inputs["global_sign_out"] is False
+    return b.urn.apply(check)
+
+
+@pulumi.runtime.test
+def test_global_sign_out_is_registered_as_given(mocks: Mocks) -> Any:
+    CognitoPasswordReset("a", CognitoPasswordResetArgs(user_pool_id="us-east-1_abc", username="alice",
+                                                       global_sign_out=True))
+    b = CognitoPasswordReset("b", user_pool_id="us-east-1_abc", username="alice", global_sign_out=True)
+
+    def check(_: Any) -> None:
+        assert registered(mocks, "a").inputs["global_sign_out"] is True
+        assert registered(mocks, "b").inputs["global_sign_out"] is True
     return b.urn.apply(check)
 
 
@@ -44,7 +57,8 @@ def test_type_token_and_every_output_attribute_exists(mocks: Mocks) -> Any:
     r = CognitoPasswordReset("r", user_pool_id="us-east-1_abc", username="alice")
     assert r.urn is not None
     for attribute in ("user_pool_id", "username", "client_metadata", "rotation_trigger", "reset_on_create",
-                      "reset_at", "user_status"):
+                      "rotate_after_days", "global_sign_out", "rotation_window", "reset_at", "user_status",
+                      "signed_out_at"):
         assert isinstance(getattr(r, attribute), pulumi.Output), attribute
 
     def check(urn: str) -> None:

@@ -97,3 +97,15 @@ def test_state_written_before_the_schedule_plans_no_change_for_an_unchanged_prog
     checked = provider.check(old_inputs, dict(old_inputs))
     assert checked.failures == [] and "rotation_window" not in checked.inputs
     assert provider.diff("us-east-1_AbC123/alice", old_outputs, checked.inputs).changes is False
+
+
+def test_state_written_before_global_sign_out_plans_no_change_for_an_unchanged_program() -> None:
+    # 0.2.0 stored neither global_sign_out nor signed_out_at; the program now registers false.
+    current = serialize_provider(CognitoPasswordResetProvider())
+    old_inputs = {"user_pool_id": "us-east-1_AbC123", "username": "alice", "rotation_trigger": "t1",
+                  "reset_on_create": True, "__provider": current}
+    old_outputs = {**old_inputs, "reset_at": "2026-11-01T00:00:00Z", "user_status": "RESET_REQUIRED"}
+    provider = CognitoPasswordResetProvider()
+    checked = provider.check(old_inputs, {**old_inputs, "global_sign_out": False})
+    assert checked.failures == [] and checked.inputs["global_sign_out"] is False
+    assert provider.diff("us-east-1_AbC123/alice", old_outputs, checked.inputs).changes is False

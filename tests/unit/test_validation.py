@@ -48,6 +48,10 @@ def problems(**changes: Any) -> list[validation.Problem]:
     ({"rotation_trigger": 2026}, "rotation_trigger", "must be a string"),
     ({"reset_on_create": "yes"}, "reset_on_create", "true or false"),
     ({"reset_on_create": 1}, "reset_on_create", "true or false"),
+    ({"global_sign_out": "yes"}, "global_sign_out", "true or false"),
+    ({"global_sign_out": 1}, "global_sign_out", "true or false"),
+    ({"global_sign_out": "false"}, "global_sign_out", "true or false"),
+    ({"global_sign_out": {"on": True}}, "global_sign_out", "true or false"),
     ({"rotate_after_days": 0}, "rotate_after_days", "from 1 to 3650 but is 0"),
     ({"rotate_after_days": 3651}, "rotate_after_days", "from 1 to 3650 but is 3651"),
     ({"rotate_after_days": -90}, "rotate_after_days", "whole number of days"),
@@ -86,6 +90,8 @@ def test_bad_input_names_the_property(changes: dict[str, Any], prop: str, phrase
                                  "('2026-11-27') or a ticket id."),
     ({"reset_on_create": "yes"}, "reset_on_create must be true or false but is a string; pass a bool (False adopts "
                                  "the user without resetting it)."),
+    ({"global_sign_out": "true"}, "global_sign_out must be true or false but is a string; pass a bool (True also "
+                                  "signs the user out everywhere with each reset)."),
     ({"rotate_after_days": "90"}, "rotate_after_days must be a whole number of days from 1 to 3650 but is a string; "
                                   "pass the rotation period in days, such as 90, or leave it out for no schedule."),
 ])
@@ -114,6 +120,8 @@ def test_every_bad_metadata_entry_is_reported_past_unknown_and_bad_ones() -> Non
     {"client_metadata": {"reason": "", "": "empty key is allowed by the model"}},
     {"rotation_trigger": ""},
     {"reset_on_create": False},
+    {"global_sign_out": True},
+    {"global_sign_out": False},
 ])
 def test_good_input_passes(changes: dict[str, Any]) -> None:
     assert problems(**changes) == []
@@ -126,6 +134,7 @@ def test_good_input_passes(changes: dict[str, Any]) -> None:
     {"client_metadata": {"reason": Unknown()}},
     {"rotation_trigger": Unknown()},
     {"reset_on_create": Unknown()},
+    {"global_sign_out": Unknown()},
     {"user_pool_id": "04da6b54-80e4-46f7-96ec-b56ff0331ba9"},  # the wire sentinel, as a string
 ])
 def test_unknowns_never_fail_and_are_kept(changes: dict[str, Any]) -> None:
@@ -138,6 +147,11 @@ def test_unknowns_never_fail_and_are_kept(changes: dict[str, Any]) -> None:
 def test_reset_on_create_defaults_to_true() -> None:
     assert validation.check(GOOD)[0]["reset_on_create"] is True
     assert validation.check({**GOOD, "reset_on_create": False})[0]["reset_on_create"] is False
+
+
+def test_global_sign_out_defaults_to_false() -> None:
+    assert validation.check(GOOD)[0]["global_sign_out"] is False
+    assert validation.check({**GOOD, "global_sign_out": True})[0]["global_sign_out"] is True
 
 
 def test_metadata_values_are_never_quoted() -> None:
@@ -165,8 +179,9 @@ def test_a_pool_id_the_api_pattern_refuses_gets_that_sentence_alone(pool_id: str
 
 
 def test_every_problem_is_reported_at_once() -> None:
-    found = problems(user_pool_id="bad", username="", rotation_trigger=1, reset_on_create="no")
-    assert {p.property for p in found} == {"user_pool_id", "username", "rotation_trigger", "reset_on_create"}
+    found = problems(user_pool_id="bad", username="", rotation_trigger=1, reset_on_create="no", global_sign_out=0)
+    assert {p.property for p in found} == {"user_pool_id", "username", "rotation_trigger", "reset_on_create",
+                                           "global_sign_out"}
 
 
 def test_a_period_that_crossed_the_wire_as_a_float_is_a_whole_number_again() -> None:
