@@ -12,7 +12,7 @@ One run, one moto server on 127.0.0.1, nine measurements (see docs/performance.m
      5,000 users through the real host at the default read rate (50/s: about 100 s)
   8. consecutive nights of 5,000 scheduled users through real hosts with their clock moved
      (bench/nights.py): adopted, 3 nights without a run, then a preview and an update host a
-     night, under the stack's default cap (50) and a cap above the busiest day (80)
+     night, under the stack's default cap (50) and a cap above the mean due a day (80)
   9. a year of nights of 5,000 users in process, the provider's own Check, Diff and Update, caps
      50 and 80 (bench/year.py)
 Paths 1-3 run in rotating order over several rounds on fresh moto state; medians are quoted.

@@ -106,10 +106,11 @@ def evaluate(results: dict[str, Any]) -> dict[str, Any]:
         targets.append({"target": f"refresh of {r['n']}: held to {r['read_rate_per_s']:g} reads/s, wall s",
                         "value": r["wall_s"], "minimum": r["floor_s"]})
     for f in results.get("nights", {}).get("fleets", []):
-        if f["above_busiest_day"]:
-            targets.append({"target": f"consecutive nights, cap {f['cap']} above the busiest day "
-                                      f"({results['nights']['busiest_day']}): users still waiting after night "
-                                      f"{len(f['nights'])}", "value": f["nights"][-1]["waiting"], "limit": 0})
+        if f["above_mean_due"]:
+            targets.append({"target": f"consecutive nights, cap {f['cap']} above the mean due a day "
+                                      f"({results['nights']['mean_due']:.1f}): the night no user waits any more "
+                                      f"(a steady drain predicts {f['predicted_drain_night']})",
+                            "value": f["drained_on_night"] or float("inf"), "limit": f["predicted_drain_night"] + 2})
     for t in targets:
         t["met"] = t["value"] >= t["minimum"] if "minimum" in t else t["value"] <= t["limit"]
     s["targets"] = targets
