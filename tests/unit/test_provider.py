@@ -224,8 +224,9 @@ SIGN_OUT, RESET = "AdminUserGlobalSignOut", "AdminResetUserPassword"
 
 
 @pytest.mark.parametrize(("extra", "operations"), [
-    pytest.param({"global_sign_out": True}, [SIGN_OUT, RESET], id="reset with sign-out: sign-out first"),
-    pytest.param({}, [RESET], id="default: no sign-out"),
+    pytest.param({"global_sign_out": True}, ["AdminGetUser", SIGN_OUT, RESET],
+                 id="reset with sign-out: the user's status, then sign-out first"),
+    pytest.param({}, ["AdminGetUser", RESET], id="default: no sign-out"),
     pytest.param({"global_sign_out": True, "reset_on_create": False}, [], id="adoption: no reset, no sign-out"),
 ])
 def test_create(provider: CognitoPasswordResetProvider, pool: Pool, calls: list[ApiCall],
