@@ -118,17 +118,21 @@ def own_code_us(provider: Any, n: int) -> float:
     from pulumi.dynamic import Config, ConfigureRequest
 
     from cognito_password_reset import cognito
-    from cognito_password_reset.ratelimit import CONFIG_KEY
+    from cognito_password_reset.ratelimit import CONFIG_KEY, READS_CONFIG_KEY
 
     class Stub:
         def admin_reset_user_password(self, **_: Any) -> dict[str, Any]:
             return {}
 
+        def admin_get_user(self, **_: Any) -> dict[str, Any]:  # a create looks at the status first
+            return {"UserStatus": "CONFIRMED"}
+
     cache = cognito.CLIENTS
     setattr(cache, "get", lambda _target: Stub())  # noqa: B010 - shadows the method on this instance only
     try:
         provider.configure(ConfigureRequest(Config({"aws:endpoints": '[{"cognitoidp": "http://127.0.0.1:1"}]',
-                                                    "aws:region": REGION, CONFIG_KEY: "0"}, "bench")))
+                                                    "aws:region": REGION, CONFIG_KEY: "0", READS_CONFIG_KEY: "0"},
+                                                   "bench")))
         if hasattr(provider, "_client"):
             provider._client = Stub()
         news = {"user_pool_id": "us-east-1_AbCdEf123", "username": "user00001", "reset_on_create": True,

@@ -20,7 +20,7 @@ from pathlib import Path
 from pulumi.dynamic.dynamic import serialize_provider
 
 from cognito_password_reset.provider import CognitoPasswordResetProvider
-from cognito_password_reset.ratelimit import CONFIG_KEY
+from cognito_password_reset.ratelimit import CONFIG_KEY, READS_CONFIG_KEY
 from testbed import processes
 
 from . import paths
@@ -63,7 +63,7 @@ def main() -> None:
     provider = MinimalResetProvider() if args.minimal else CognitoPasswordResetProvider()
     with scratch_dir() as tmp, moto_server(Path(tmp)) as moto, provider_host(Path(tmp), "profiled", host_env()) as host:
         driver = HostClient(host.port, serialize_provider(provider))
-        driver.configure(stack_config(moto.url, {CONFIG_KEY: "0"}))
+        driver.configure(stack_config(moto.url, {CONFIG_KEY: "0", READS_CONFIG_KEY: "0"}))
         pool, users = paths.fresh_users(moto, 500)
         driver.reset_all(pool, users[:8])
         out = Path(tmp) / "stacks.txt"
