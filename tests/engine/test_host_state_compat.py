@@ -81,21 +81,27 @@ def test_the_provider_a_program_registers_carries_no_config_even_if_configured_i
     assert "__provider" in goal.secret_keys
 
 
-def project_with_its_own_provider_module(tmp_path: Path, package: str) -> Path:
-    """A Pulumi project whose ``dynamic_providers/`` has a ``provider.py`` of its own, without our
-    class: a namespace folder (no ``__init__.py``) or a regular package."""
+def project_with_its_own_dynamic_providers(tmp_path: Path, package: str, module: str) -> Path:
+    """A Pulumi project with a ``dynamic_providers/`` of its own: a namespace folder (no
+    ``__init__.py``) or a regular package, holding ``module`` (a class other than ours)."""
     root = tmp_path / "other-project"
     (root / "dynamic_providers").mkdir(parents=True)
     (root / "Pulumi.yaml").write_text("name: other-project\nruntime: python\n")
     if package == "regular":
         (root / "dynamic_providers" / "__init__.py").write_text("")
-    (root / "dynamic_providers" / "provider.py").write_text("class TheirOwnProvider:\n    pass\n")
+    (root / "dynamic_providers" / module).write_text("class TheirOwnProvider:\n    pass\n")
     return root
 
 
-@pytest.mark.parametrize("package", ["namespace", "regular"])
-def test_a_project_provider_module_hides_the_0_1_0_path_until_one_up_without_refresh_records_the_new_one(
-        package: str, tmp_path: Path, pool: Pool, proxy: FaultProxy, launch: Launch,
+@pytest.mark.parametrize(("package", "module", "error"), [
+    # Its own provider.py is found first, namespace folder or not: the class is missing.
+    ("namespace", "provider.py", "AttributeError"),
+    ("regular", "provider.py", "AttributeError"),
+    # A regular package hides the whole re-export.
+    ("regular", "mine.py", "ModuleNotFoundError"),
+])
+def test_a_project_dynamic_providers_that_hides_0_1_0s_path_is_repaired_by_one_up_without_refresh(
+        package: str, module: str, error: str, tmp_path: Path, pool: Pool, proxy: FaultProxy, launch: Launch,
         declare: Callable[..., Goal]) -> None:
     pool.user("alice")
     current = declare("r", user_pool_id=pool.id, username="alice", rotation_trigger="t1")
@@ -106,19 +112,22 @@ def test_a_project_provider_module_hides_the_0_1_0_path_until_one_up_without_ref
     assert len(proxy.forwarded(RESET)) == 1
 
     # The project's host: its root first on sys.path, this package importable after it.
-    project = project_with_its_own_provider_module(tmp_path, package)
+    project = project_with_its_own_dynamic_providers(tmp_path, package, module)
     stack = launch(proxy.url, cwd=project, env={"PYTHONPATH": str(ROOT)}).stack
     stack.resources.update(written.resources)
     proxy.clear()
 
     # Refresh (also the first half of `pulumi up --refresh`) and destroy unpickle the stored
-    # path and find the project's module, which has no such class.
+    # path and find the project's own dynamic_providers instead of the re-export.
     for name, attempt in (("Read", stack.refresh), ("Delete", stack.destroy)):
         with pytest.raises(HostError) as failed:
             attempt("r")
-        assert (failed.value.method, failed.value.exception_type) == (name, "AttributeError")
-        assert "CognitoPasswordResetProvider" in failed.value.sentence
-        assert str(project / "dynamic_providers" / "provider.py") in failed.value.sentence
+        assert (failed.value.method, failed.value.exception_type) == (name, error)
+        if error == "AttributeError":
+            assert "CognitoPasswordResetProvider" in failed.value.sentence
+            assert str(project / "dynamic_providers" / "provider.py") in failed.value.sentence
+        else:
+            assert failed.value.sentence == "No module named 'dynamic_providers.provider'"
     assert stack["r"].outputs["__provider"] == stored
 
     # One up without --refresh: Check, Diff and Update unpickle the program's new __provider;
