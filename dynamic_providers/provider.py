@@ -10,6 +10,10 @@ there. This re-export keeps those stacks working.
 the installed distribution: a regular package of that name in site-packages would hide a
 project's own ``dynamic_providers/`` folder when that folder has no ``__init__.py``. As a
 namespace portion it merges with such a folder, and a project's own regular package wins.
+Merging has a limit: a project whose own ``dynamic_providers/`` has a ``provider.py`` (or is a
+regular package) is found first, so this module is hidden there, and refresh and destroy of
+state still written by 0.1.0 fail until one ``pulumi up`` without ``--refresh`` records the new
+path (docs/operations.md, "Upgrading"; tests/engine/test_host_state_compat.py).
 """
 
 from cognito_password_reset.provider import CognitoPasswordResetProvider

@@ -22,7 +22,7 @@ from testbed import clock_host
 from .faultproxy import FaultProxy, never
 from .harness import Engine, Goal, Stack, stack_config
 from .harness import declare as declare_goal
-from .servers import Host, Moto, host_env, start_host
+from .servers import ROOT, Host, Moto, host_env, start_host
 
 
 @pytest.fixture
@@ -51,16 +51,20 @@ class Launched:
 
 def launch_host(logs: Path, endpoint: str | None, *, config: Mapping[str, str] | None = None,
                 secret_config: Collection[str] = (), env: Mapping[str, str] | None = None,
-                credentials: bool = True, today: str | None = None) -> Launched:
+                credentials: bool = True, today: str | None = None, cwd: Path = ROOT) -> Launched:
     """Start a provider host (logs and HOME under ``logs``), connect, and configure it with a stack
     config whose aws:endpoints is ``endpoint``. The caller must ``close()`` it (fixtures do).
+
+    ``cwd`` is the project root the host runs in (this repository unless another project is
+    meant): the CLI starts it there, and ``python -m`` puts it first on ``sys.path``.
 
     ``today`` (``YYYY-MM-DD``, or an ISO time) starts the host through ``clock_host``, its wall
     clock moved to that UTC moment and ticking on from there."""
     module = "pulumi.dynamic"
     if today is not None:
         module, env = clock_host.MODULE, {**(env or {}), clock_host.ENV: today}
-    host = start_host(logs, env=host_env(logs / "home", credentials=credentials, extra=env), module=module)
+    host = start_host(logs, env=host_env(logs / "home", credentials=credentials, extra=env), module=module,
+                      cwd=cwd)
     try:
         engine = Engine(host.address)
         engine.start(stack_config(endpoint, **(config or {})), secret_config)
@@ -80,7 +84,8 @@ def launch(tmp_path: Path) -> Iterator[Launch]:
     ``endpoint`` goes into aws:endpoints (None: no endpoint config); ``config`` adds stack config
     keys, ``secret_config`` names those sent as secrets; ``env`` adds host environment variables
     (e.g. ``{"AWS_MAX_ATTEMPTS": "2"}``); ``credentials=False`` starts it without AWS keys;
-    ``today="2026-12-01"`` moves the host's clock to that UTC day.
+    ``today="2026-12-01"`` moves the host's clock to that UTC day; ``cwd=path`` runs it in another
+    project's root.
     Each call starts a new host (a host configures a provider once per process); all are
     stopped at teardown.
     """

@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 import json
 import socket
-from collections.abc import Iterator
 from typing import Any
 
 import boto3
@@ -69,16 +68,6 @@ def test_pool_not_found(pool: Pool) -> None:
     text = failure(Cognito(AwsSettings()).reset_password, f"{REGION}_doesnotexist", "alice", None)
     assert "the user pool does not exist" in text and "check user_pool_id" in text
 
-
-@pytest.fixture
-def stubbed(monkeypatch: pytest.MonkeyPatch) -> Iterator[Stubber]:
-    """The provider's client, answering whatever the test queues (no network)."""
-    client = boto3.client("cognito-idp", region_name=REGION)
-    monkeypatch.setattr(cognito, "_new_client", lambda target: client)
-    cognito.CLIENTS.clear()
-    with Stubber(client) as stubber:
-        yield stubber
-    cognito.CLIENTS.clear()
 
 
 ANSWERS = [

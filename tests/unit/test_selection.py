@@ -9,10 +9,9 @@ case-sensitively (Cognito documents it as case-insensitive).
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterator
+from collections.abc import Hashable
 from typing import Any
 
-import boto3
 import botocore.session
 import pytest
 from botocore.stub import Stubber
@@ -108,16 +107,6 @@ def test_a_missing_pool_is_a_sentence_too(pool: Pool, group: str | None) -> None
         f"CognitoPasswordReset {subject}: the user pool does not exist in this account and region; check the pool "
         f"id and that the credentials belong to the pool's account.")
 
-
-@pytest.fixture
-def stubbed(monkeypatch: pytest.MonkeyPatch) -> Iterator[Stubber]:
-    """The client pool_users calls through, answering whatever the test queues (no network)."""
-    client = boto3.client("cognito-idp", region_name=REGION)
-    monkeypatch.setattr(cognito, "_new_client", lambda target: client)
-    cognito.CLIENTS.clear()
-    with Stubber(client) as stubber:
-        yield stubber
-    cognito.CLIENTS.clear()
 
 
 POOL = "us-east-1_AbC123"
