@@ -15,6 +15,7 @@ invoke the function).
 
 from __future__ import annotations
 
+import datetime
 import json
 from pathlib import Path
 
@@ -27,6 +28,7 @@ from cognito_password_reset import (
     CognitoPasswordResetError,
     pool_users,
     program_config,
+    schedule,
 )
 from stack import config as stack_config
 from stack import mail, policy
@@ -36,6 +38,8 @@ FUNCTION_CODE = "lambdas/custom_message.py"
 """Relative to the project root, where Pulumi runs the program: the state stays portable."""
 FUNCTION_RUNTIME = aws.lambda_.Runtime.PYTHON3D13
 PROJECT_ROOT = Path(__file__).resolve().parent
+TODAY = datetime.datetime.now(datetime.timezone.utc).date()
+"""The program's UTC day, for the order it declares scheduled resets in (the provider keeps its own clock)."""
 """testAccountsFile is relative to this folder (the one with Pulumi.yaml)."""
 
 config = pulumi.Config()
@@ -188,10 +192,15 @@ if settings.existing_pools:
         if existing.allow_custom_message_invoke:
             # Only the permission: attaching the trigger is a change to the pool, which is not ours.
             after.append(invoke_permission(f"custom-message-invoke-{existing.user_pool_id}", arn))
+        accounts = existing.with_members(found)
+        # Longest waiting first: past maxResetsPerRun the first users asked about get the run's
+        # scheduled slots, so the backlog is served in order and nobody waits forever.
+        order = schedule.longest_waiting_first(
+            existing.user_pool_id, [(a.username, a.rotate_after_days) for a in accounts], TODAY)
         existing_resets[existing.user_pool_id] = {
-            account.username: reset(f"reset-{existing.user_pool_id}-{account.username}", existing.user_pool_id,
-                                    account, after)
-            for account in existing.with_members(found)
+            accounts[i].username: reset(f"reset-{existing.user_pool_id}-{accounts[i].username}",
+                                        existing.user_pool_id, accounts[i], after)
+            for i in order
         }
 
 

@@ -128,3 +128,29 @@ def test_a_bad_pool_fails_at_preview_naming_the_key(run_stack: Callable[..., Run
         run_stack({"existingPools": pools})
     assert str(caught.value) == sentence
     assert mocks.registered == [] and mocks.calls == []
+
+
+def test_scheduled_users_are_declared_longest_waiting_first(run_stack: Callable[..., Run],
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    # Past maxResetsPerRun the users the engine asks about first get the run's slots: the stack
+    # declares the user whose current window began earliest first, so a backlog is served in order.
+    # (The declaration order, taken at the constructor: the SDK sends registrations from a thread
+    # pool, so the engine receives them in about that order, not exactly.)
+    import datetime
+
+    from cognito_password_reset import CognitoPasswordReset, schedule
+
+    declared: list[str] = []
+    original = CognitoPasswordReset.__init__
+
+    def recording(self: Any, name: str, *args: Any, **kwargs: Any) -> None:
+        declared.append(kwargs["username"])
+        original(self, name, *args, **kwargs)
+
+    monkeypatch.setattr(CognitoPasswordReset, "__init__", recording)
+    users = [f"svc-{n:02}" for n in range(12)]
+    run_stack({"createUserPool": "false", "rotateAfterDays": "30",
+               "existingPools": [{"userPoolId": EU, "users": users}]})
+    today = datetime.datetime.now(datetime.timezone.utc).date()
+    starts = [schedule.window_start(EU, u, 30, today) for u in declared]
+    assert sorted(declared) == users and starts == sorted(starts) and declared != users
