@@ -103,6 +103,8 @@ def test_a_600_user_refresh_is_held_to_the_read_rate(pool: Pool, proxy: FaultPro
     rate = DEFAULT_READS_PER_SECOND
     span = reads[-1].at - reads[0].at
     assert span >= 599 / rate - 0.05, f"600 reads at {rate:g}/s arrived within {span:.2f} s"
-    # And never more than the rate in any one second (plus one for jitter at the window's edge).
+    # And never more than the rate in any one second, plus two for jitter at the window's two
+    # edges: the starts are paced in the host, but on 2 shared cores (make test runs two workers)
+    # a read can reach the proxy late and bunch up with the next one. A burst is many more.
     arrivals = [r.at for r in reads]
-    assert max(sum(1 for a in arrivals if t <= a < t + 1) for t in arrivals[::20]) <= rate + 1
+    assert max(sum(1 for a in arrivals if t <= a < t + 1) for t in arrivals[::20]) <= rate + 2
