@@ -38,6 +38,7 @@ $(BENCH_STAMP): bench/requirements.txt
 
 bench: $(STAMP) $(BENCH_STAMP)
 	$(PY) -m bench.bench
+	$(PY) -m bench.selection
 
 # The stack against a local AWS emulator (docs/stack.md, "Run the stack locally"): scripts/local.py.
 # The Pulumi CLI is checked first, in make itself (no Python start-up: a machine without the

@@ -3,7 +3,10 @@
 The other project's provider host runs in *its* root, where this repository is not on
 sys.path: the provider stored in state by reference must import from site-packages. Many
 Pulumi projects keep their own providers in a folder called ``dynamic_providers`` (the
-import name 0.1.0 used): the installed package must neither be hidden by it nor hide it.
+import name 0.1.0 used): the installed package ``cognito_password_reset`` must neither be hidden
+by it nor hide it. (0.1.0's own path, ``dynamic_providers.provider``, can be hidden by such a
+folder that has a ``provider.py``: tests/engine/test_host_state_compat.py, and the recovery in
+docs/operations.md.)
 """
 
 from __future__ import annotations
