@@ -46,7 +46,7 @@ def _now() -> str:
 
 def _warn(text: str) -> None:
     # The host has no engine connection of its own: what it writes to stderr the engine shows
-    # in the console of preview and up (see docs/operations.md, "Warnings from the provider").
+    # in the console of preview and up (docs/operations.md, "A nightly rotation pipeline").
     # One write per line: the host serves up to four calls at once, and print() writes the text
     # and the newline separately, so two warnings written together could share a line.
     sys.stderr.write(f"warning: {text}\n")

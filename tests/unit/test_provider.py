@@ -323,3 +323,14 @@ def test_create_does_not_reset_a_user_already_waiting_for_a_reset(
     assert (outs["reset_at"], outs["user_status"]) == (None, "RESET_REQUIRED")
     warned = capsys.readouterr().err
     assert f"{pool.id}/alice is already RESET_REQUIRED, so creating its resource resets nobody" in warned
+
+
+def test_create_of_a_user_already_waiting_still_signs_it_out_when_asked(
+        provider: CognitoPasswordResetProvider, pool: Pool, calls: list[ApiCall]) -> None:
+    # No second code, but the sessions are still ended: a sign-out mails nobody (docs/reference.md).
+    pool.user("alice")
+    pool.client.admin_reset_user_password(UserPoolId=pool.id, Username="alice")
+    calls.clear()
+    outs = provider.create(inputs(pool, "alice", global_sign_out=True)).outs or {}
+    assert [c.operation for c in calls] == ["AdminGetUser", SIGN_OUT]
+    assert outs["reset_at"] is None and outs["signed_out_at"] is not None
