@@ -7,7 +7,7 @@ script starts, reuses and stops a real moto server on 127.0.0.1.
 
 from __future__ import annotations
 
-import importlib.util
+import importlib
 import json
 import os
 import shutil
@@ -79,7 +79,9 @@ def test_without_the_cli_make_says_how_to_install_it_within_a_second(goal: str, 
 def test_the_script_alone_exits_127_with_the_same_line(tmp_path: Path) -> None:
     env = {**os.environ, "PATH": path_without_pulumi(tmp_path / "shims"), "LOCAL_STATE_DIR": str(tmp_path / "state")}
     started = time.monotonic()
-    result = subprocess.run([sys.executable, str(SCRIPT), "up"], env=env, capture_output=True, text=True, timeout=30)
+    # -S: no site-packages, as before .venv exists: the script and local_stack/ need only the standard library.
+    result = subprocess.run([sys.executable, "-S", str(SCRIPT), "up"], env=env, capture_output=True, text=True,
+                            timeout=30)
 
     assert time.monotonic() - started < 1.0
     assert result.returncode == 127
@@ -115,7 +117,8 @@ class Local:
 
     def run(self, action: str) -> subprocess.CompletedProcess[str]:
         try:
-            return subprocess.run([str(ROOT / ".venv" / "bin" / "python"), str(SCRIPT), action], cwd=ROOT,
+            # -S: the script's own imports see no site-packages (it only starts moto from .venv).
+            return subprocess.run([str(ROOT / ".venv" / "bin" / "python"), "-S", str(SCRIPT), action], cwd=ROOT,
                                   env=self.env, capture_output=True, text=True, timeout=90)
         finally:
             pid = self.pid()
@@ -294,17 +297,14 @@ def test_a_stack_configured_for_aws_gets_no_emulator(local: Callable[[str], Loca
 ])
 def test_which_stacks_count_as_local(content: str | None, local_expected: bool,
                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    spec = importlib.util.spec_from_file_location("local_script", SCRIPT)
-    assert spec is not None and spec.loader is not None
-    script = importlib.util.module_from_spec(spec)
-    monkeypatch.setitem(sys.modules, "local_script", script)  # dataclasses look their module up
-    spec.loader.exec_module(script)
+    monkeypatch.syspath_prepend(str(SCRIPT.parent))  # as running scripts/local.py does
+    settings = importlib.import_module("local_stack.settings")
     stack = f"pytest-kind-{os.getpid()}"
     monkeypatch.setenv("STACK", stack)
     stack_file = ROOT / f"Pulumi.{stack}.yaml"
     if content is not None:
         stack_file.write_text(content)
     try:
-        assert script.Settings.from_env().is_local() is local_expected
+        assert settings.Settings.from_env().is_local() is local_expected
     finally:
         stack_file.unlink(missing_ok=True)
