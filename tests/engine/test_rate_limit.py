@@ -103,8 +103,12 @@ def test_a_600_user_refresh_is_held_to_the_read_rate(pool: Pool, proxy: FaultPro
     rate = DEFAULT_READS_PER_SECOND
     span = reads[-1].at - reads[0].at
     assert span >= 599 / rate - 0.05, f"600 reads at {rate:g}/s arrived within {span:.2f} s"
-    # And never more than the rate in any one second, plus two for jitter at the window's two
-    # edges: the starts are paced in the host, but on 2 shared cores (make test runs two workers)
-    # a read can reach the proxy late and bunch up with the next one. A burst is many more.
+    # And no burst: the host starts a read every 1/rate s, but on 2 shared cores (make test runs
+    # two workers) a read can reach the proxy up to `late` s after its start and bunch up with the
+    # next ones. Starts in [t - late, t + 1) can arrive in [t, t + 1): rate * (1 + late) + 1 of
+    # them at most. (rate + 2 was seen exceeded, 53 of 50, with nothing wrong in the host.) A
+    # burst of one second's reads, or unpaced reads (about 100/s here), is far more.
+    late = 0.1
     arrivals = [r.at for r in reads]
-    assert max(sum(1 for a in arrivals if t <= a < t + 1) for t in arrivals[::20]) <= rate + 2
+    busiest = max(sum(1 for a in arrivals if t <= a < t + 1) for t in arrivals[::10])
+    assert busiest <= rate * (1 + late) + 1, f"{busiest} reads arrived within one second at {rate:g}/s"
