@@ -10,9 +10,11 @@ STAMP := $(VENV)/.installed
 
 venv: $(STAMP)
 
+# --no-compile: pip would byte-compile every installed module (pulumi_aws alone is ~3,000 files), a
+# minute of the build; Python compiles the few hundred a run imports, once, when it first imports them.
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(PY) -m pip install --no-compile --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $(STAMP)
 
 lint: $(STAMP)
