@@ -112,7 +112,7 @@ def start_moto(logs: Path) -> Moto:
     """Start moto server on a free 127.0.0.1 port and wait until it answers."""
     port = free_port()
     env = host_env(logs / "moto-home")
-    process = start("moto", [sys.executable, "-m", "moto.server", "-H", LOCALHOST, "-p", str(port)],
+    process = start("moto", [sys.executable, "-m", "testbed.moto_server", "-H", LOCALHOST, "-p", str(port)],
                     cwd=ROOT, env=env, logs=logs)
     try:
         def ready() -> bool | None:

@@ -16,6 +16,7 @@ import pytest
 from pulumi.runtime import rpc
 from pulumi.runtime.mocks import MockMonitor
 
+from testbed.moto_server import share_pool_signing_key
 from testbed.processes import still_running
 from tests.api_calls import ApiCall, recorded
 from tests.engine.servers import Moto, Pool, new_pool, start_moto
@@ -31,6 +32,9 @@ os.environ.update({
 for _key in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER",
              "AWS_RETRY_MODE", "AWS_MAX_ATTEMPTS"):
     os.environ.pop(_key, None)
+
+# In-process moto (mock_aws) too: each new user pool reuses one import of moto's signing key.
+share_pool_signing_key()
 
 
 @dataclass
