@@ -10,6 +10,13 @@ STAMP := $(VENV)/.installed
 
 venv: $(STAMP)
 
+# Bytecode is cached inside .venv (pycache/), for .venv's packages and this repo's modules alike, so
+# the tree stays clean, and it is cached even where PYTHONDONTWRITEBYTECODE is set: the suite starts
+# a few hundred Python processes (provider hosts, moto servers), and without a cache each compiles the
+# same modules again (measured: the engine tests' CPU 196 s instead of 209 to 217 s).
+unexport PYTHONDONTWRITEBYTECODE
+export PYTHONPYCACHEPREFIX := $(CURDIR)/$(VENV)/pycache
+
 # --no-compile: pip would byte-compile every installed module (pulumi_aws alone is ~3,000 files), a
 # minute of the build; Python compiles the few hundred a run imports, once, when it first imports them.
 $(STAMP): requirements.txt requirements-dev.txt
