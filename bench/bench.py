@@ -1,9 +1,11 @@
 """``make bench``: CognitoPasswordReset against the other ways to reset many Cognito users.
 
 One run, one moto server on 127.0.0.1, nine measurements (see docs/performance.md):
-  1. the real provider host over gRPC, 4 calls in flight, limiter off
-  2. a provider host running a minimal provider (the SDK host's own cost)
-  3. a plain boto3 loop, one reused client, 4 threads
+  1. the real provider host over gRPC, 4 calls in flight, limiters off; each create reads the
+     user's status (AdminGetUser) before its reset
+  2. a provider host running a minimal provider making the same two calls (the SDK host's and
+     the calls' own cost, which no provider removes)
+  3. a plain boto3 loop, one reused client, 4 threads, the reset alone (what a script does)
   4. the AWS CLI per reset, direct and through ``sh -c`` (a command.local.Command per user)
   5. registering 1,000 and 5,000 resources under mocks, against aws.cognito.User
   6. the provider host's resident memory over 5,000 resets

@@ -1,10 +1,12 @@
 """The least a dynamic provider can do for a reset: the floor the provider host sets by itself.
 
-One client, built once in ``configure()``; Create makes one AdminResetUserPassword and hands
+One client, built once in ``configure()``; Create makes the same AWS calls as the real
+provider's create (AdminGetUser, then AdminResetUserPassword unless the user already waits in
+RESET_REQUIRED: a create re-run after a run cut short must not mail the user twice) and hands
 the inputs back as outputs; Check hands the inputs back, Diff compares them with the outputs.
-No validation, no error translation, no rate limit. The benchmark
-runs it in a provider host of its own, next to the real provider, to tell the SDK host's cost
-(which no provider can remove) from the provider's own.
+No validation, no error translation, no rate limit. The benchmark runs it in a provider host of
+its own, next to the real provider, to tell the SDK host's cost and the AWS calls' (which no
+provider can remove) from the provider's own code.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from pulumi.dynamic import CheckResult, ConfigureRequest, CreateResult, DiffResu
 
 
 class MinimalResetProvider(ResourceProvider):
-    """Inputs in, one AdminResetUserPassword, inputs out."""
+    """Inputs in, AdminGetUser and AdminResetUserPassword, inputs out."""
 
     def __getstate__(self) -> dict[str, Any]:
         return {}
@@ -43,5 +45,7 @@ class MinimalResetProvider(ResourceProvider):
                           replaces=[], delete_before_replace=False)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
-        self._client.admin_reset_user_password(UserPoolId=props["user_pool_id"], Username=props["username"])
+        user = {"UserPoolId": props["user_pool_id"], "Username": props["username"]}
+        if self._client.admin_get_user(**user)["UserStatus"] != "RESET_REQUIRED":
+            self._client.admin_reset_user_password(**user)
         return CreateResult(f"{props['user_pool_id']}/{props['username']}", props)
