@@ -7,6 +7,7 @@ fed to the real client through botocore's Stubber.
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import socket
@@ -125,6 +126,21 @@ def test_a_throttled_read_gets_the_read_quotas_advice_not_the_resets(stubbed: St
                    "cognito-password-reset:maxReadsPerSecond", "pulumi refresh"):
         assert phrase in text
     assert "AdminResetUserPassword" not in text and "reset rate" not in text
+
+
+def test_a_throttled_status_read_before_a_create_reset_says_run_up_again(stubbed: Stubber) -> None:
+    # The create's look at the user's status (so a re-run create mails nobody twice) is a read:
+    # its throttling is the read quota's, and what retries it is the next `pulumi up`, not a refresh.
+    stubbed.add_client_error("admin_get_user", "TooManyRequestsException", "Rate exceeded", 400,
+                             response_meta={"RetryAttempts": 9})
+    text = failure(functools.partial(Cognito(AwsSettings()).reset_password, unless_reset_required=True),
+                   POOL, "alice", {"secret": CANARY})
+    # Nothing was sent (the stubber would refuse an unqueued reset): the subject is the reset's.
+    assert text.startswith(f"CognitoPasswordReset could not reset the password of user 'alice' in user pool '{POOL}': ")
+    for phrase in ("on all 10 attempts", "AdminGetUser allows 120 requests per second",
+                   "cognito-password-reset:maxReadsPerSecond or run pulumi up again"):
+        assert phrase in text
+    assert "pulumi refresh" not in text and CANARY not in text
 
 
 @pytest.mark.parametrize("operation", ["AssumeRole", "AssumeRoleWithWebIdentity"])
