@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 from pathlib import Path
+from typing import Any
 
 import dill
 import pytest
@@ -87,24 +88,29 @@ def test_there_is_a_fixture_for_the_current_version() -> None:
     assert serialize_provider(CognitoPasswordResetProvider()) == current
 
 
-def test_state_written_before_the_schedule_plans_no_change_for_an_unchanged_program() -> None:
+@pytest.fixture
+def stored_by_0_2_0() -> tuple[dict[str, Any], dict[str, Any]]:
+    """A reset's stored inputs and outputs as 0.2.0 wrote them: no rotate_after_days,
+    rotation_window, global_sign_out nor signed_out_at."""
+    inputs = {"user_pool_id": "us-east-1_AbC123", "username": "alice", "rotation_trigger": "t1",
+              "reset_on_create": True, "__provider": serialize_provider(CognitoPasswordResetProvider())}
+    return inputs, {**inputs, "reset_at": "2026-11-01T00:00:00Z", "user_status": "RESET_REQUIRED"}
+
+
+def test_state_written_before_the_schedule_plans_no_change_for_an_unchanged_program(
+        stored_by_0_2_0: tuple[dict[str, Any], dict[str, Any]]) -> None:
     # 0.1.0 and 0.2.0 stored neither rotate_after_days nor rotation_window.
-    current = serialize_provider(CognitoPasswordResetProvider())
-    old_inputs = {"user_pool_id": "us-east-1_AbC123", "username": "alice", "rotation_trigger": "t1",
-                  "reset_on_create": True, "__provider": current}
-    old_outputs = {**old_inputs, "reset_at": "2026-11-01T00:00:00Z", "user_status": "RESET_REQUIRED"}
+    old_inputs, old_outputs = stored_by_0_2_0
     provider = CognitoPasswordResetProvider()
     checked = provider.check(old_inputs, dict(old_inputs))
     assert checked.failures == [] and "rotation_window" not in checked.inputs
     assert provider.diff("us-east-1_AbC123/alice", old_outputs, checked.inputs).changes is False
 
 
-def test_state_written_before_global_sign_out_plans_no_change_for_an_unchanged_program() -> None:
-    # 0.2.0 stored neither global_sign_out nor signed_out_at; the program now registers false.
-    current = serialize_provider(CognitoPasswordResetProvider())
-    old_inputs = {"user_pool_id": "us-east-1_AbC123", "username": "alice", "rotation_trigger": "t1",
-                  "reset_on_create": True, "__provider": current}
-    old_outputs = {**old_inputs, "reset_at": "2026-11-01T00:00:00Z", "user_status": "RESET_REQUIRED"}
+def test_state_written_before_global_sign_out_plans_no_change_for_an_unchanged_program(
+        stored_by_0_2_0: tuple[dict[str, Any], dict[str, Any]]) -> None:
+    # The program now registers global_sign_out=false where 0.2.0's state has no such key.
+    old_inputs, old_outputs = stored_by_0_2_0
     provider = CognitoPasswordResetProvider()
     checked = provider.check(old_inputs, {**old_inputs, "global_sign_out": False})
     assert checked.failures == [] and checked.inputs["global_sign_out"] is False
