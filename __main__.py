@@ -177,6 +177,9 @@ if settings.existing_pools:
     # The pools' ARNs need the account: the one these credentials reach, which is where the
     # provider's resets go too (same stack config). Asked once, only when there are such pools.
     caller = aws.get_caller_identity_output()
+    # Every pool's accounts, selected members included, are gathered before any is declared: the
+    # grants follow the accounts declared, and the order is one across pools (below).
+    declared: list[tuple[str, Account, list[pulumi.Resource]]] = []
     for existing in settings.existing_pools:
         arn = pulumi.Output.all(caller.arn, caller.account_id).apply(
             lambda parts, pool_id=existing.user_pool_id: policy.user_pool_arn(parts[0], parts[1], pool_id))
@@ -186,23 +189,23 @@ if settings.existing_pools:
             selecting_arns[existing.selection.kind].append(arn)
             for warning in existing.override_warnings(found):
                 pulumi.log.warn(warning)
-        if any(account.global_sign_out for account in existing.accounts):
+        accounts = existing.with_members(found)
+        if any(account.global_sign_out for account in accounts):
             sign_out_pool_arns.append(arn)
         after: list[pulumi.Resource] = []
         if existing.allow_custom_message_invoke:
             # Only the permission: attaching the trigger is a change to the pool, which is not ours.
             after.append(invoke_permission(f"custom-message-invoke-{existing.user_pool_id}", arn))
-        accounts = existing.with_members(found)
-        # Longest waiting first: past maxResetsPerRun the first users asked about get the run's
-        # scheduled slots, so the backlog is served in order and nobody waits forever.
-        order = schedule.longest_waiting_first(
-            existing.user_pool_id, [(a.username, a.rotate_after_days) for a in accounts], TODAY)
-        existing_resets[existing.user_pool_id] = {
-            accounts[i].username: reset(f"reset-{existing.user_pool_id}-{accounts[i].username}",
-                                        existing.user_pool_id, accounts[i], after)
-            for i in order
-        }
-
+        declared.extend((existing.user_pool_id, account, after) for account in accounts)
+        existing_resets[existing.user_pool_id] = {}
+    # Longest waiting first, across the pools: past maxResetsPerRun (one count for the whole run)
+    # the first users asked about get the run's scheduled slots, so the backlog is served in order
+    # and nobody waits forever, in whichever pool.
+    order = schedule.longest_waiting_first(
+        [(pool_id, account.username, account.rotate_after_days) for pool_id, account, _ in declared], TODAY)
+    for pool_id, account, after in (declared[i] for i in order):
+        existing_resets[pool_id][account.username] = reset(f"reset-{pool_id}-{account.username}", pool_id,
+                                                           account, after)
 
 def _outputs(found: dict[str, CognitoPasswordReset]) -> dict[str, dict[str, pulumi.Output[str | None]]]:
     return {name: {"resetAt": r.reset_at, "userStatus": r.user_status} for name, r in found.items()}

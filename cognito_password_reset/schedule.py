@@ -87,19 +87,20 @@ def too_soon(window_start: str, reset_at: object, period: int) -> bool:
     return 2 * (start - last) < datetime.timedelta(days=period)
 
 
-def longest_waiting_first(user_pool_id: str, users: Sequence[tuple[str, int | None]],
-                          today: datetime.date) -> list[int]:
-    """The indexes of ``users`` (username, period or None) in the order a program should declare
-    them: the user whose current window started earliest first, users without a schedule last.
+def longest_waiting_first(users: Sequence[tuple[str, str, int | None]], today: datetime.date) -> list[int]:
+    """The indexes of ``users`` (pool id, username, period or None) in the order a program should
+    declare them: the user whose current window started earliest first, whatever its pool; users
+    without a schedule last.
 
     Past ``maxResetsPerRun``, the provider gives the run's scheduled slots to the users it is
-    asked about first, and the engine asks in about the order the program declares resources. A
-    user due since an earlier day has waited longer (its window began earlier), so declaring in
-    this order serves the backlog first come, first served: a cap below the daily due rate then
-    delays everyone alike instead of never reaching the users declared last.
+    asked about first (one count for the run, across pools), and the engine asks in about the
+    order the program declares resources. A user due since an earlier day has waited longer (its
+    window began earlier), so declaring in this order serves the backlog first come, first
+    served: a cap below the daily due rate then delays everyone alike instead of never reaching
+    the users declared last.
     """
     def key(i: int) -> tuple[int, datetime.date, int]:
-        username, days = users[i]
+        user_pool_id, username, days = users[i]
         if days is None:
             return (1, today, i)
         return (0, window_start(user_pool_id, username, days, today), i)

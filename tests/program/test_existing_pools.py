@@ -154,3 +154,33 @@ def test_scheduled_users_are_declared_longest_waiting_first(run_stack: Callable[
     today = datetime.datetime.now(datetime.timezone.utc).date()
     starts = [schedule.window_start(EU, u, 30, today) for u in declared]
     assert sorted(declared) == users and starts == sorted(starts) and declared != users
+
+
+def test_scheduled_users_are_declared_longest_waiting_first_across_pools(run_stack: Callable[..., Run],
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    # The cap is one count for the whole run, so the order is one across the pools: were each pool
+    # declared in turn, a first pool with more users due than the cap would starve the others.
+    # Users without a schedule come last, whatever their pool.
+    import datetime
+
+    from cognito_password_reset import CognitoPasswordReset, schedule
+
+    declared: list[tuple[str, str]] = []
+    original = CognitoPasswordReset.__init__
+
+    def recording(self: Any, name: str, *args: Any, **kwargs: Any) -> None:
+        declared.append((kwargs["user_pool_id"], kwargs["username"]))
+        original(self, name, *args, **kwargs)
+
+    monkeypatch.setattr(CognitoPasswordReset, "__init__", recording)
+    users = [f"svc-{n:02}" for n in range(12)]
+    scheduled = {u: {"rotateAfterDays": 30} for u in users[:9]}  # svc-09 to svc-11: no schedule
+    run_stack({"createUserPool": "false", "existingPools": [
+        {"userPoolId": EU, "users": users, "accountOverrides": scheduled},
+        {"userPoolId": SYD, "users": users, "accountOverrides": scheduled}]})
+    today = datetime.datetime.now(datetime.timezone.utc).date()
+    first = [(p, u) for p, u in declared if u in scheduled]
+    starts = [schedule.window_start(p, u, 30, today) for p, u in first]
+    assert sorted(declared) == sorted((p, u) for p in (EU, SYD) for u in users)
+    assert declared[:len(first)] == first and len(first) == 18  # every scheduled user before the others
+    assert starts == sorted(starts) and first != sorted(first)  # by window start, not pool after pool

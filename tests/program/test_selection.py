@@ -129,6 +129,19 @@ def test_the_reset_policy_grants_each_list_call_only_on_the_pools_that_use_it(
     ]
 
 
+def test_a_group_selected_to_sign_out_is_granted_the_sign_out_on_its_pool(
+        run_stack: Callable[..., Run], moto: Moto, contractors: Pool) -> None:
+    # The incident runbook: a group's members reset with their sessions ended. Nobody is listed by
+    # name, so the grant must follow the members the group selects, or every sign-out is refused.
+    run = run_stack(stack_config(moto.url, {"userPoolId": contractors.id, "group": GROUP}, globalSignOut="true"))
+    assert {i["username"]: i["global_sign_out"] for i in resets(run).values()} == {
+        "carol": True, "dave": True, "erin": True}
+    statements = {s["Sid"]: s for s in json.loads(run.exports["resetPolicy"])["Statement"]}
+    assert statements["CognitoPasswordResetSignOut"]["Action"] == ["cognito-idp:AdminUserGlobalSignOut"]
+    assert statements["CognitoPasswordResetSignOut"]["Resource"] == [
+        f"arn:aws:cognito-idp:us-east-1:123456789012:userpool/{contractors.id}"]
+
+
 def test_an_override_naming_nobody_is_a_warning(run_group: Callable[..., Run], contractors: Pool,
                                                 caplog: pytest.LogCaptureFixture) -> None:
     # Under mocks pulumi.log.warn goes to Python's logging; under the engine, to the console.

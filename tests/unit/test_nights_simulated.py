@@ -100,8 +100,8 @@ class Simulation:
 
     def _order(self, today: datetime.date) -> list[str]:
         if self.declared:
-            periods = [(u, self.period) for u in self.users]
-            return [self.users[i] for i in schedule.longest_waiting_first(POOL, periods, today)]
+            periods = [(POOL, u, self.period) for u in self.users]
+            return [self.users[i] for i in schedule.longest_waiting_first(periods, today)]
         order = list(self.users)
         self.random.shuffle(order)
         return order
