@@ -67,3 +67,14 @@ def test_fifty_accounts_on_the_default_sender_are_not_warned(run_stack: Callable
                                                              caplog: pytest.LogCaptureFixture) -> None:
     run_stack({"testAccounts": accounts(50), "maxResetsPerRun": "0"}, secrets={"testAccountPassword": PASSWORD})
     assert warnings(caplog) == []
+
+
+def test_a_scheduled_fleet_is_warned_for_the_cap_of_changes_and_of_the_schedule_together(
+        run_stack: Callable[..., Run], caplog: pytest.LogCaptureFixture) -> None:
+    # With rotateAfterDays, one run may reset the cap for changes plus the cap for the schedule:
+    # 30 + 30 here, more than the default sender's 50, though the cap alone is under it.
+    run_stack({"testAccounts": accounts(60), "maxResetsPerRun": "30", "rotateAfterDays": "90"},
+              secrets={"testAccountPassword": PASSWORD})
+    [warning] = warnings(caplog)
+    assert "may reset 60 users there (maxResetsPerRun is 30, for changes and for the schedule each)" in warning
+    assert warning.endswith("lower cognito-password-reset:maxResetsPerRun to 25 or less.")
