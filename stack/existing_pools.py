@@ -13,13 +13,18 @@ A selection is only checked here; ``__main__.py`` reads its members at every pre
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from cognito_password_reset.errors import kind
 from cognito_password_reset.regions import region_of, region_violation
-from cognito_password_reset.selection import GROUP_TAKES_NO_FILTER, filter_violation, group_violation
+from cognito_password_reset.selection import (
+    FILTER_EXAMPLE,
+    GROUP_TAKES_NO_FILTER,
+    filter_violation,
+    group_violation,
+)
 from cognito_password_reset.validation import rules
 
 from .keys import ACCOUNT_OVERRIDES, ALL_USERS, EXISTING_POOL_FIELDS, EXISTING_POOLS, FILTER, GROUP
@@ -106,21 +111,11 @@ def read_existing_pools(r: Reader, defaults: Defaults) -> tuple[ExistingPool, ..
         users = _users(r, f"{key}.users", entry.get("users"), selecting=selecting)
         overrides = read_overrides(r, f"{key}.{ACCOUNT_OVERRIDES}", entry.get(ACCOUNT_OVERRIDES),
                                    None if selecting else users, f"{key}.users")
-        allow = _boolean(r, f"{key}.allowCustomMessageInvoke", entry.get("allowCustomMessageInvoke", False))
+        allow = r.flag_in(f"{key}.allowCustomMessageInvoke", entry.get("allowCustomMessageInvoke", False))
         if pool_id is not None:
             pools.append(ExistingPool(pool_id, build_accounts(users, overrides, defaults), bool(allow), selection,
                                       overrides, defaults))
     return tuple(pools)
-
-
-def _boolean(r: Reader, key: str, value: Any) -> bool | None:
-    """True or false at ``key`` (text too: `config set --path` may store it so), or None after recording why not."""
-    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
-        value = value.strip().lower() == "true"
-    if not isinstance(value, bool):
-        r.fail(key, f"must be true or false but is a {kind(value)}")
-        return None
-    return value
 
 
 def _selection(r: Reader, key: str, entry: Mapping[str, Any]) -> tuple[Selection | None, bool]:
@@ -128,20 +123,15 @@ def _selection(r: Reader, key: str, entry: Mapping[str, Any]) -> tuple[Selection
     and whether the entry means to select at all."""
     # A key written with nothing after it (`group:`) is YAML's null: an empty value, not an absent key.
     group, text = ("" if k in entry and entry[k] is None else entry.get(k) for k in (GROUP, FILTER))
-    selects_all = _boolean(r, f"{key}.{ALL_USERS}", entry[ALL_USERS]) if ALL_USERS in entry else False
+    selects_all = r.flag_in(f"{key}.{ALL_USERS}", entry[ALL_USERS]) if ALL_USERS in entry else False
     meant = group is not None or selects_all is not False
     return _checked_selection(r, key, group, selects_all, text), meant
 
 
 def _checked_selection(r: Reader, key: str, group: Any, selects_all: bool | None, text: Any) -> Selection | None:
-    if group is not None:
-        if not isinstance(group, str):
-            r.fail(f"{key}.{GROUP}", f"must be a string but is a {kind(group)}; name the Cognito group, such as "
-                                     f"contractors")
-            return None
-        if (wrong := group_violation(group)) is not None:
-            r.fail(f"{key}.{GROUP}", wrong)
-            return None
+    if group is not None and _checked_text(r, f"{key}.{GROUP}", group, group_violation,
+                                           "name the Cognito group, such as contractors") is None:
+        return None
     if selects_all is None:
         return None  # allUsers is neither true nor false: said already
     if group is not None and selects_all:
@@ -157,16 +147,23 @@ def _checked_selection(r: Reader, key: str, group: Any, selects_all: bool | None
             r.fail(f"{key}.{FILTER}", f"narrows {ALL_USERS}, which is not true here; set {ALL_USERS}: true to "
                                       f"select the pool's users that match it, or remove {FILTER}")
             return None
-        if not isinstance(text, str):
-            r.fail(f"{key}.{FILTER}", f"must be a string but is a {kind(text)}; write it in quotes, such as "
-                                      f"'cognito:user_status = \"CONFIRMED\"'")
-            return None
-        if (wrong := filter_violation(text)) is not None:
-            r.fail(f"{key}.{FILTER}", wrong)
+        if _checked_text(r, f"{key}.{FILTER}", text, filter_violation,
+                         f"write it in quotes, such as '{FILTER_EXAMPLE}'") is None:
             return None
     if group is not None:
         return Selection(key, group=group)
     return Selection(key, filter=text) if selects_all else None
+
+
+def _checked_text(r: Reader, key: str, value: Any, violation: Callable[[str], str | None], hint: str) -> str | None:
+    """``value`` if it is a string ``violation`` finds nothing wrong with, or None after recording why not."""
+    if not isinstance(value, str):
+        r.fail(key, f"must be a string but is a {kind(value)}; {hint}")
+        return None
+    if (wrong := violation(value)) is not None:
+        r.fail(key, wrong)
+        return None
+    return value
 
 
 def _pool_id(r: Reader, key: str, value: Any) -> str | None:
