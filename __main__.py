@@ -27,7 +27,6 @@ from cognito_password_reset import (
     CognitoPasswordReset,
     CognitoPasswordResetError,
     pool_users,
-    program_config,
     schedule,
 )
 from stack import config as stack_config
@@ -38,17 +37,14 @@ FUNCTION_CODE = "lambdas/custom_message.py"
 """Relative to the project root, where Pulumi runs the program: the state stays portable."""
 FUNCTION_RUNTIME = aws.lambda_.Runtime.PYTHON3D13
 PROJECT_ROOT = Path(__file__).resolve().parent
+"""testAccountsFile is relative to this folder (the one with Pulumi.yaml)."""
 TODAY = datetime.datetime.now(datetime.timezone.utc).date()
 """The program's UTC day, for the order it declares scheduled resets in (the provider keeps its own clock)."""
-"""testAccountsFile is relative to this folder (the one with Pulumi.yaml)."""
 
 config = pulumi.Config()
+password = config.get_secret(stack_config.TEST_ACCOUNT_PASSWORD)
 try:
-    settings = stack_config.load(
-        config.get,
-        has_test_account_password=config.get_secret(stack_config.TEST_ACCOUNT_PASSWORD) is not None,
-        root=PROJECT_ROOT,
-    )
+    settings = stack_config.load(config.get, has_test_account_password=password is not None, root=PROJECT_ROOT)
 except stack_config.StackConfigError as exc:
     # RunError: the sentences, without a Python traceback around them.
     raise pulumi.RunError(str(exc)) from None
@@ -59,7 +55,7 @@ except stack_config.StackConfigError as exc:
 try:
     members = {
         existing.user_pool_id: pool_users(existing.user_pool_id, existing.selection.group,
-                                          existing.selection.filter, config=program_config)
+                                          existing.selection.filter)  # the program's stack config
         for existing in settings.existing_pools if existing.selection is not None
     }
 except CognitoPasswordResetError as exc:
@@ -150,7 +146,6 @@ if settings.create_user_pool:
     if any(account.global_sign_out for account in settings.accounts):
         sign_out_pool_arns.append(pool.arn)
 
-    password = config.get_secret(stack_config.TEST_ACCOUNT_PASSWORD)
     for account in settings.accounts:
         # A reset runs the trigger, so it waits for Cognito's permission to invoke it.
         depends_on: list[pulumi.Resource] = [invoke]
