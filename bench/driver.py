@@ -98,18 +98,6 @@ class HostClient:
             old_inputs=struct({**old_inputs, **provider}), type=TYPE, name=name))
         return response.properties
 
-    def create(self, name: str, news: dict[str, Any]) -> tuple[struct_pb2.Struct, struct_pb2.Struct]:
-        """A new resource: Check(olds={}, news), then Create; returns the checked inputs and the outputs."""
-        urn = f"urn:pulumi:bench::bench::{TYPE}::{name}"
-        provider = {"__provider": self._provider}
-        checked = self._stub.Check(provider_pb2.CheckRequest(
-            urn=urn, olds=struct({}), news=struct({**news, **provider}), type=TYPE, name=name))
-        if checked.failures:
-            raise RuntimeError(f"Check failed for {name}: {checked.failures}")
-        created = self._stub.Create(provider_pb2.CreateRequest(urn=urn, properties=checked.inputs, type=TYPE,
-                                                               name=name))
-        return checked.inputs, created.properties
-
     def read(self, name: str, old_inputs: dict[str, Any], old_outputs: dict[str, Any]) -> str:
         """What `pulumi refresh` (and `up --refresh`) does per resource: Read(id, stored outputs,
         stored inputs). Returns the id the provider answered: empty if it dropped the resource."""

@@ -80,7 +80,7 @@ def at_night(day: datetime.date) -> str:
 
 def warnings_for(waiting: int) -> int:
     """How many warning lines a host writes for ``waiting`` users put off (runcap.waiting_warning)."""
-    return sum(1 for k in range(1, waiting + 1) if k <= runcap.WAITING_NAMED or k % runcap.WAITING_EVERY == 0)
+    return sum(runcap.waiting_warning("pool/user", None, 1, k) is not None for k in range(1, waiting + 1))
 
 
 def due(pool: str, state: State, day: datetime.date) -> set[str]:
@@ -330,7 +330,7 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=5000)
     parser.add_argument("--caps", type=int, nargs="+", default=[50, 80])
     parser.add_argument("--outage", type=int, default=3, help="nights without a run after the adoption")
-    parser.add_argument("--nights", type=int, default=5, help="runs per cap (a cap above the busiest day: until "
+    parser.add_argument("--nights", type=int, default=5, help="runs per cap (a cap above the mean due a day: until "
                                                               "its backlog is gone)")
     parser.add_argument("--max-nights", type=int, default=12)
     parser.add_argument("--out", type=Path, default=None, help="write the result as JSON here")

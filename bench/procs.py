@@ -14,12 +14,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from testbed import clock_host
-from testbed.servers import ROOT, Host, Moto, start_host, start_moto
+from testbed.servers import FAKE_KEYS, REGION, ROOT, Host, Moto, start_host, start_moto
 
 __all__ = ["ROOT", "Host", "Moto", "cpu_seconds", "host_env", "moto_server", "provider_host", "rss_bytes",
            "scratch_dir"]
 
-CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1"}
+CREDENTIALS = {**FAKE_KEYS, "AWS_DEFAULT_REGION": REGION}
 """Fake keys: moto accepts any, and no real account can be reached with them."""
 
 _TICKS = os.sysconf("SC_CLK_TCK")

@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
+from . import orphan_guard
+
 T = TypeVar("T")
 
 LOCALHOST = "127.0.0.1"
@@ -89,7 +91,7 @@ class Process:
             raise RuntimeError(f"{self.name} (pid {self.pid}) exited with {self.popen.returncode}:\n"
                                f"{self.stderr_text()[-4000:]}")
 
-    def stop(self, grace: float = 5.0) -> None:
+    def stop(self, grace: float = orphan_guard.GRACE) -> None:
         """End the process and its group: SIGTERM, then SIGKILL after ``grace`` seconds. Idempotent."""
         if self.popen.poll() is None:
             _signal_group(self.pid, signal.SIGTERM)

@@ -4,12 +4,11 @@ users in moto, for tests only."""
 
 from __future__ import annotations
 
-from testbed.servers import FAKE_KEYS, REGION, ROOT, START_TIMEOUT, Host, Moto, Server, host_env, start_host, start_moto
+from testbed.servers import REGION, ROOT, Host, Moto, host_env, start_host, start_moto
 from tests import cognito_pool
 from tests.cognito_pool import Pool
 
-__all__ = ["FAKE_KEYS", "REGION", "ROOT", "START_TIMEOUT", "Host", "Moto", "Pool", "Server", "host_env", "new_pool",
-           "start_host", "start_moto"]
+__all__ = ["REGION", "ROOT", "Host", "Moto", "Pool", "host_env", "new_pool", "start_host", "start_moto"]
 
 
 def new_pool(moto: Moto, name: str = "pool") -> Pool:

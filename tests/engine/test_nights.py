@@ -21,7 +21,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from cognito_password_reset import schedule
+from cognito_password_reset import runcap, schedule
 
 from .conftest import Launch
 from .faultproxy import FaultProxy
@@ -29,7 +29,7 @@ from .harness import Goal, Stack
 from .servers import Pool
 
 RESET = "AdminResetUserPassword"
-KEY = "cognito-password-reset:maxResetsPerRun"
+KEY = runcap.CONFIG_KEY
 P = 6
 DAY = datetime.timedelta(days=1)
 NIGHT = datetime.time(2, 0)

@@ -38,7 +38,7 @@ from cognito_password_reset import runcap, schedule
 from cognito_password_reset.provider import CognitoPasswordResetProvider
 
 POOL = "us-east-1_Sim123"
-KEY = "cognito-password-reset:maxResetsPerRun"
+KEY = runcap.CONFIG_KEY
 START = datetime.date(2027, 1, 1)
 NIGHT = datetime.time(2, 0)
 AFTERNOON = datetime.time(15, 0)
