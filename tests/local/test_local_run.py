@@ -94,6 +94,19 @@ def test_the_script_alone_exits_127_with_the_same_line(tmp_path: Path) -> None:
     assert result.stderr.strip() in through_make.stderr
 
 
+def test_without_the_cli_the_script_imports_none_of_what_later_steps_need(tmp_path: Path) -> None:
+    # local_stack imports subprocess, urllib.request, json, socket and secrets inside the steps that
+    # use them, so that the answer without a CLI comes at once (scripts/local_stack/__init__.py).
+    env = {**os.environ, "PATH": path_without_pulumi(tmp_path / "shims"), "LOCAL_STATE_DIR": str(tmp_path / "state")}
+    result = subprocess.run([sys.executable, "-X", "importtime", "-S", str(SCRIPT), "up"], env=env,
+                            capture_output=True, text=True, timeout=30)
+    assert result.returncode == 127
+    imported = {line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines()
+                if line.startswith("import time:")}
+    assert "local_stack.pulumi_cli" in imported  # the measurement sees the script's own modules
+    assert imported & {"subprocess", "urllib.request", "json", "socket", "secrets"} == set()
+
+
 class Local:
     """The script run with a stand-in pulumi first on PATH, in a private state folder."""
 
