@@ -60,11 +60,11 @@ class ExistingPool:
     user_pool_id: str
     accounts: tuple[Account, ...]
     """The users listed by name (``users``); ``with_members`` adds a selection's."""
+    defaults: Defaults
+    """The stack-wide values a selected member starts from."""
     allow_custom_message_invoke: bool = False
     selection: Selection | None = None
     overrides: Mapping[str, dict[str, Any]] = field(default_factory=dict)
-    defaults: Defaults | None = None
-    """The stack-wide values a selected member starts from (set whenever ``selection`` is)."""
 
     @property
     def region(self) -> str:
@@ -76,7 +76,7 @@ class ExistingPool:
         someone joins it); the stack's schedule, trigger and the entry's overrides apply as to anyone."""
         listed = {a.username for a in self.accounts}
         specs = {u: {"create": False, "reset_on_create": False} for u in members if u not in listed}
-        if not specs or self.defaults is None:
+        if not specs:
             return self.accounts
         return self.accounts + build_accounts(specs, self.overrides, self.defaults)
 
@@ -113,8 +113,9 @@ def read_existing_pools(r: Reader, defaults: Defaults) -> tuple[ExistingPool, ..
                                    None if selecting else users, f"{key}.users")
         allow = r.flag_in(f"{key}.allowCustomMessageInvoke", entry.get("allowCustomMessageInvoke", False))
         if pool_id is not None:
-            pools.append(ExistingPool(pool_id, build_accounts(users, overrides, defaults), bool(allow), selection,
-                                      overrides, defaults))
+            pools.append(ExistingPool(pool_id, build_accounts(users, overrides, defaults), defaults,
+                                      allow_custom_message_invoke=bool(allow), selection=selection,
+                                      overrides=overrides))
     return tuple(pools)
 
 
