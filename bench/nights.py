@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import itertools
 import json
 import math
 import os
@@ -57,6 +56,7 @@ from cognito_password_reset.provider import CognitoPasswordResetProvider
 from . import paths
 from .driver import IN_FLIGHT, HostClient, plain, stack_config, struct
 from .procs import ROOT, Moto, cpu_seconds, host_env, moto_server, provider_host, scratch_dir
+from .year import check_resets
 
 PERIOD = 90
 NIGHT = datetime.time(2, 0)
@@ -212,16 +212,6 @@ def adopt(pool: str, users: Sequence[str], day: datetime.date) -> State:
     return state
 
 
-def check_resets(pool: str, resets: dict[str, list[datetime.date]]) -> None:
-    """No user reset twice in one window, nor twice less than P/2 apart."""
-    for user, days in resets.items():
-        windows = [schedule.window(pool, user, PERIOD, d) for d in days]
-        if len(windows) != len(set(windows)):
-            raise AssertionError(f"{user} was reset twice in one window: {days}")
-        if any(2 * (b - a).days < PERIOD for a, b in itertools.pairwise(days)):
-            raise AssertionError(f"{user}: two scheduled resets less than {PERIOD / 2:g} days apart: {days}")
-
-
 def reset_required(admin: Any, pool: str) -> set[str]:
     """The users moto has in RESET_REQUIRED (reset at least once since they were made or restored)."""
     found: set[str] = set()
@@ -265,7 +255,7 @@ def nights(moto: Moto, tmp: Path, env: dict[str, str], n: int, caps: Sequence[in
             night = fleet.night(tmp, env, moto, first + k * DAY, k + 1)
             log.append(night)
             progress(describe_night(cap, night))
-        check_resets(pool, fleet.resets)
+        check_resets(pool, PERIOD, fleet.resets)
         drained = next((x["night"] for x in log if x["waiting"] == 0), None)
         predicted = 1 + math.ceil(log[0]["waiting"] / (cap - n / PERIOD)) if drains else None
         if predicted is not None and predicted + 2 <= max_runs and (drained is None or drained > predicted + 2):
